@@ -1,0 +1,49 @@
+# Two commands: `make demo` and `make test`. Everything else is a step they use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_ENV := DJANGO_DEBUG=True
+
+.PHONY: demo test install install-test lint migrate reference-data demo-data run browser-test clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml $(VENV)/bin/activate
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/bin/activate
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(DEMO_ENV) $(PY) manage.py migrate --no-input
+
+reference-data: migrate
+	$(DEMO_ENV) $(PY) manage.py load_reference_data
+
+demo-data: reference-data
+	$(DEMO_ENV) $(PY) manage.py create_demo_accounts
+
+run:
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(DEMO_ENV) $(VENV)/bin/honcho -f Procfile start
+
+demo: demo-data run
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+browser-test: install-test
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+clean:
+	rm -rf var staticfiles

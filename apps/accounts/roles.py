@@ -1,0 +1,68 @@
+"""The four roles of the product, each a Django group created by migration.
+
+Group names are the Chinese names staff see in the admin; code refers to them only
+through ``Role`` so a rename is one edit here plus a migration.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    STAFF = "指挥中心工作人员", _("Command-centre staff")
+    LIAISON = "成员单位联络员", _("Unit liaison")
+    LEADERSHIP = "领导", _("Leadership")
+    PLATFORM = "平台接口", _("Platform client")
+
+
+# Model permissions per role: (app_label, model, actions). Object-level limits (a liaison
+# sees only the own unit) live in the admin classes and selectors, not here.
+ROLE_PERMISSIONS = {
+    Role.STAFF: {
+        ("directory", "region"): ("view", "add", "change", "delete"),
+        ("directory", "unit"): ("view", "add", "change", "delete"),
+        ("directory", "contact"): ("view", "add", "change", "delete"),
+        ("directory", "contactconfirmationpolicy"): ("view", "change"),
+        ("notices", "notice"): ("view",),
+        ("accounts", "user"): ("view", "add", "change"),
+    },
+    Role.LIAISON: {
+        ("directory", "unit"): ("view", "change"),
+        ("directory", "contact"): ("view", "add", "change"),
+        ("notices", "notice"): ("view",),
+    },
+    Role.LEADERSHIP: {
+        ("directory", "region"): ("view",),
+        ("directory", "unit"): ("view",),
+        ("directory", "contact"): ("view",),
+        ("notices", "notice"): ("view",),
+    },
+    Role.PLATFORM: {},
+}
+
+
+def sync_role_groups(**kwargs):
+    """Give every role group exactly its permissions (a ``post_migrate`` receiver).
+
+    The groups themselves are created by migration; permissions only exist once every
+    app has migrated, so they are (re)granted after each ``migrate``.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for role, grants in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        wanted = {
+            (app_label, f"{action}_{model}")
+            for (app_label, model), actions in grants.items()
+            for action in actions
+        }
+        perms = Permission.objects.filter(
+            codename__in={codename for _, codename in wanted}
+        ).select_related("content_type")
+        group.permissions.set(
+            [p for p in perms if (p.content_type.app_label, p.codename) in wanted]
+        )

@@ -1,0 +1,101 @@
+"""Production refuses to start unsafely; SQLite is shared safely by web, worker and beat."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage(*args, **env):
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    base.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", DJANGO_DEBUG="False")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_settings_pass_check_deploy():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="False",
+        DJANGO_SECRET_KEY="x" * 20 + "-production-secret-key-of-sufficient-length",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_language_and_time_zone():
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.TIME_ZONE == "Asia/Shanghai" and settings.USE_TZ
+    assert "en" in dict(settings.LANGUAGES)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite-specific connection setup")
+def test_sqlite_uses_wal_and_a_busy_timeout(db):
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] >= 20_000
+    assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+WRITER = """
+import django, os
+django.setup()
+from django.db import transaction
+from apps.directory.models import Region
+for i in range({n}):
+    with transaction.atomic():
+        region = Region.objects.get(division_code="320600")  # read, then write
+        region.name = "南通市-{tag}-%d" % i
+        region.save()
+print("ok")
+"""
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite-specific locking")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_processes_never_hit_database_is_locked():
+    from apps.directory.models import Region
+
+    Region.objects.create(name="南通市", division_code="320600", level="city")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.test_settings",
+        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+    }
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER.format(n=150, tag=tag)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for tag in "abc"
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    for (out, err), proc in zip(outputs, procs, strict=True):
+        assert proc.returncode == 0 and "locked" not in err, err
+        assert out.strip() == "ok"
