@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ENV := DJANGO_DEBUG=True
 
-.PHONY: demo test install install-test lint migrate reference-data demo-data run browser-test clean
+.PHONY: demo test install install-test lint migrate reference-data demo-data run browser-test bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ test: lint
 
 browser-test: install-test
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+bench: install
+	$(DEMO_ENV) $(PY) bench/diversion_lookup.py
+	$(DEMO_ENV) $(PY) bench/diversion_import.py
 
 clean:
 	rm -rf var staticfiles

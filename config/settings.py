@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.directory",
     "apps.notices",
+    "apps.workcalendar",
+    "apps.diversion",
 ]
 
 MIDDLEWARE = [
@@ -175,8 +177,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 100,
+    "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.PageSizePagination",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "12345–110 对接联动管理平台 API",

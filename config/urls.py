@@ -6,15 +6,19 @@ from rest_framework.routers import DefaultRouter
 
 from apps.directory.api import PublicUnitViewSet
 from apps.directory.views import directory
+from apps.diversion.api import DiversionItemViewSet, DiversionListViewSet, LookupView
 
 router = DefaultRouter()
 router.register("directory/units", PublicUnitViewSet, basename="directory-unit")
+router.register("diversion/lists", DiversionListViewSet, basename="diversion-list")
+router.register("diversion/items", DiversionItemViewSet, basename="diversion-item")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("directory/", directory, name="directory"),
+    path("api/v1/diversion/lookup", LookupView.as_view(), name="diversion-lookup"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 
 from apps.accounts.roles import Role
@@ -48,3 +50,11 @@ def users(staff_user, liaison_user, leader_user, platform_user):
         "leader": leader_user,
         "platform": platform_user,
     }
+
+
+@pytest.fixture
+def reference_data(db):
+    """The real reference data from fixtures/, loaded as `make demo` loads it."""
+    from django.core.management import call_command
+
+    call_command("load_reference_data", stdout=io.StringIO())

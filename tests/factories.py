@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.directory.models import Contact, ContactRole, Region, RegionLevel, Unit
+from apps.diversion.services import next_version_number
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -47,3 +48,25 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted, **kwargs):
         if extracted:
             self.groups.add(Group.objects.get(name=Role(extracted).value))
+
+
+class DiversionListFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "diversion.DiversionList"
+
+    region = factory.SubFactory(RegionFactory)
+    title = "分流转办事项清单"
+    version = factory.LazyAttribute(lambda o: next_version_number(o.region))
+
+
+class DiversionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "diversion.DiversionItem"
+
+    diversion_list = factory.SubFactory(DiversionListFactory)
+    item_code = factory.Sequence(lambda n: f"H2P-{n + 1:03d}")
+    direction = "hotline_to_police"
+    category = "社会治安类"
+    subcategory = factory.Sequence(lambda n: f"细类{n}")
+    matter = factory.Sequence(lambda n: f"事项{n}")
+    order = factory.Sequence(lambda n: n)

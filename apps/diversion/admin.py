@@ -1,0 +1,416 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.tabular import ImportRejected
+from apps.directory.models import Region
+
+from . import exporters, importers, services
+from .models import DiversionItem, DiversionList, ListStatus, LookupSynonym
+from .selectors import diff_lists
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Uploaded files wait in the session between preview and confirmation.
+IMPORT_SESSION_KEY = "diversion_import"
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("File (.xlsx or .csv, UTF-8 or GBK)"))
+
+
+class DeriveForm(forms.Form):
+    region = forms.ModelChoiceField(
+        label=_("County or district"),
+        queryset=Region.objects.filter(parent__isnull=False, level__in=["county", "district"]),
+    )
+
+
+class CompareForm(forms.Form):
+    against = forms.ModelChoiceField(label=_("Compare with"), queryset=DiversionList.objects.none())
+
+
+@admin.register(DiversionList)
+class DiversionListAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "region",
+        "version",
+        "status",
+        "effective_from",
+        "effective_to",
+        "items_link",
+        "approved_by",
+    )
+    list_filter = ("status", "region")
+    search_fields = ("title", "document_number", "region__name", "region__division_code")
+    list_select_related = ("region", "approved_by")
+    autocomplete_fields = ("region",)
+    readonly_fields = (
+        "version",
+        "status",
+        "effective_from",
+        "effective_to",
+        "based_on",
+        "approved_by",
+        "approved_at",
+        "items_link",
+    )
+    fields = ("region", "title", "document_number", "change_note", *readonly_fields)
+    change_form_template = "admin/diversion/diversionlist/change_form.html"
+    change_list_template = "admin/diversion/diversionlist/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(item_count=Count("items"))
+
+    @admin.display(description=_("Items"), ordering="item_count")
+    def items_link(self, obj):
+        url = (
+            reverse("admin:diversion_diversionitem_changelist")
+            + "?"
+            + urlencode({"diversion_list__id__exact": obj.pk})
+        )
+        label = _("Edit %(n)d items") if obj.is_draft else _("View %(n)d items")
+        count = getattr(obj, "item_count", None)
+        if count is None:
+            count = obj.items.count()
+        return format_html('<a href="{}">{}</a>', url, label % {"n": count})
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ("region", *self.readonly_fields)
+        return self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_draft)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or obj.is_draft)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        draft = services.create_draft(
+            obj.region,
+            title=obj.title,
+            document_number=obj.document_number,
+            change_note=obj.change_note,
+        )
+        obj.pk, obj.version = draft.pk, draft.version
+        obj._state.adding = False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and not obj.is_draft and request.method == "GET":
+            self.message_user(
+                request,
+                _("This list is %(status)s and cannot be edited. Use “New version” to change it.")
+                % {"status": obj.get_status_display()},
+                messages.INFO,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/new-version/",
+                view(self.new_version_view),
+                name="diversion_diversionlist_new_version",
+            ),
+            path(
+                "<int:pk>/publish/", view(self.publish_view), name="diversion_diversionlist_publish"
+            ),
+            path("<int:pk>/export/", view(self.export_view), name="diversion_diversionlist_export"),
+            path("<int:pk>/import/", view(self.import_view), name="diversion_diversionlist_import"),
+            path(
+                "<int:pk>/compare/", view(self.compare_view), name="diversion_diversionlist_compare"
+            ),
+            path("derive/", view(self.derive_view), name="diversion_diversionlist_derive"),
+            path("template/", view(self.template_view), name="diversion_diversionlist_template"),
+            *super().get_urls(),
+        ]
+
+    def _get(self, request, pk, *, edit=False):
+        obj = get_object_or_404(DiversionList.objects.select_related("region"), pk=pk)
+        allowed = (
+            self.has_add_permission(request) if edit else self.has_view_permission(request, obj)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return obj
+
+    def _redirect(self, obj):
+        return HttpResponseRedirect(reverse("admin:diversion_diversionlist_change", args=[obj.pk]))
+
+    def _context(self, request, obj, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": title,
+            **extra,
+        }
+
+    def new_version_view(self, request, pk):
+        source = self._get(request, pk, edit=True)
+        if request.method != "POST":
+            raise PermissionDenied
+        draft = services.new_version(source)
+        self.message_user(
+            request,
+            _("Draft version %(v)d created from version %(s)d.")
+            % {"v": draft.version, "s": source.version},
+            messages.SUCCESS,
+        )
+        return self._redirect(draft)
+
+    def publish_view(self, request, pk):
+        draft = self._get(request, pk, edit=True)
+        if request.method != "POST":
+            raise PermissionDenied
+        try:
+            services.publish(draft, approved_by=request.user)
+        except ValidationError as exc:
+            for problem in exc.messages:
+                self.message_user(request, problem, messages.ERROR)
+            self.message_user(request, _("Not published: fix the problems above."), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("Version %(v)d is published and in force.") % {"v": draft.version},
+                messages.SUCCESS,
+            )
+        return self._redirect(draft)
+
+    def export_view(self, request, pk):
+        obj = self._get(request, pk)
+        name = f"{obj.region.division_code}_{obj.region.name}_v{obj.version}.xlsx"
+        return xlsx_response(exporters.export_list(obj), name)
+
+    def template_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return xlsx_response(exporters.export_template(), "分流转办事项清单_模板.xlsx")
+
+    def import_view(self, request, pk):
+        draft = self._get(request, pk, edit=True)
+        context = self._context(request, draft, _("Import items into %(list)s") % {"list": draft})
+        try:
+            draft.ensure_editable()
+        except ValidationError as exc:
+            self.message_user(request, exc.messages[0], messages.ERROR)
+            return self._redirect(draft)
+        if request.method == "POST" and "confirm" in request.POST:
+            pending = request.session.get(IMPORT_SESSION_KEY) or {}
+            if pending.get("list") != draft.pk:
+                raise PermissionDenied
+            try:
+                result = importers.apply(bytes.fromhex(pending["data"]), pending["name"], draft)
+            except (ImportRejected, ValidationError) as exc:
+                context["errors"] = getattr(exc, "errors", None) or exc.messages
+            else:
+                del request.session[IMPORT_SESSION_KEY]
+                self.message_user(
+                    request,
+                    _("Imported: %(added)d added, %(changed)d changed, %(removed)d removed.")
+                    % result.counts,
+                    messages.SUCCESS,
+                )
+                return self._redirect(draft)
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and "confirm" not in request.POST and form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            try:
+                context["preview"] = importers.preview(data, upload.name, draft)
+            except ImportRejected as exc:
+                context["errors"] = exc.errors
+            else:
+                request.session[IMPORT_SESSION_KEY] = {
+                    "list": draft.pk,
+                    "name": upload.name,
+                    "data": data.hex(),
+                }
+        context["form"] = form
+        return TemplateResponse(request, "admin/diversion/diversionlist/import.html", context)
+
+    def compare_view(self, request, pk):
+        after = self._get(request, pk)
+        others = DiversionList.objects.filter(region=after.region).exclude(pk=after.pk)
+        if after.based_on_id:
+            others = others | DiversionList.objects.filter(pk=after.based_on_id)
+        form = CompareForm(request.GET or None, initial={"against": after.based_on_id})
+        form.fields["against"].queryset = others.select_related("region")
+        before = None
+        if form.is_valid():
+            before = form.cleaned_data["against"]
+        elif "against" not in request.GET and after.based_on_id:
+            before = after.based_on
+        context = self._context(request, after, _("Compare versions"), form=form, before=before)
+        if before is not None:
+            diff = diff_lists(before, after)
+            if request.GET.get("format") == "xlsx":
+                name = f"{after.region.name}_v{before.version}_v{after.version}_差异.xlsx"
+                return xlsx_response(exporters.export_diff(before, after, diff), name)
+            context["diff"] = diff
+        return TemplateResponse(request, "admin/diversion/diversionlist/compare.html", context)
+
+    def derive_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = DeriveForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                draft = services.derive_from_parent(form.cleaned_data["region"])
+            except ValidationError as exc:
+                form.add_error("region", exc)
+            else:
+                self.message_user(
+                    request, _("Draft derived from the city's list."), messages.SUCCESS
+                )
+                return self._redirect(draft)
+        context = self._context(
+            request, None, _("Derive a county list from its city's list"), form=form
+        )
+        return TemplateResponse(request, "admin/diversion/diversionlist/derive.html", context)
+
+
+class DiversionItemForm(forms.ModelForm):
+    item_code = forms.CharField(
+        label=_("item code"),
+        max_length=32,
+        required=False,
+        help_text=_("Leave empty for a new item: the next free code of its direction is used."),
+    )
+
+    class Meta:
+        model = DiversionItem
+        fields = (
+            "diversion_list",
+            "item_code",
+            "direction",
+            "category",
+            "subcategory",
+            "matter",
+            "lead_unit",
+            "co_units",
+            "guidance_hotlines",
+            "keywords",
+            "notes",
+            "order",
+        )
+        widgets = {"matter": forms.Textarea(attrs={"rows": 3, "cols": 80})}
+
+
+class ListVersionFilter(admin.SimpleListFilter):
+    """Filter by list version, naming each with its region in one query."""
+
+    title = _("diversion list")
+    parameter_name = "diversion_list__id__exact"
+
+    def lookups(self, request, model_admin):
+        lists = DiversionList.objects.select_related("region").order_by(
+            "region__division_code", "-version"
+        )
+        return [(dl.pk, str(dl)) for dl in lists]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(diversion_list_id=self.value()) if self.value() else queryset
+
+
+@admin.register(DiversionItem)
+class DiversionItemAdmin(admin.ModelAdmin):
+    form = DiversionItemForm
+    list_display = (
+        "item_code",
+        "direction",
+        "category",
+        "subcategory",
+        "matter_short",
+        "lead_unit",
+        "diversion_list",
+    )
+    list_filter = (ListVersionFilter, "direction", "category")
+    search_fields = ("item_code", "category", "subcategory", "matter", "keywords")
+    list_select_related = ("lead_unit", "diversion_list__region")
+    autocomplete_fields = ("lead_unit", "co_units")
+    list_per_page = 100
+
+    @admin.display(description=_("matter"))
+    def matter_short(self, obj):
+        return Truncator(obj.matter).chars(60)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "diversion_list":
+            kwargs["queryset"] = DiversionList.objects.filter(
+                status=ListStatus.DRAFT
+            ).select_related("region")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "_changelist_filters" in request.GET:
+            filters = QueryDict(request.GET["_changelist_filters"])
+            initial.setdefault("diversion_list", filters.get("diversion_list__id__exact"))
+        return initial
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.diversion_list.is_draft)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.diversion_list.is_draft)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and not obj.diversion_list.is_draft and request.method == "GET":
+            self.message_user(
+                request,
+                _(
+                    "This item belongs to a %(status)s list and cannot be "
+                    "edited. Create a new version of the list to change "
+                    "it."
+                )
+                % {"status": obj.diversion_list.get_status_display()},
+                messages.INFO,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        services.save_item(obj)
+
+    def delete_model(self, request, obj):
+        services.delete_item(obj)
+
+    def delete_queryset(self, request, queryset):
+        kept = queryset.exclude(diversion_list__status=ListStatus.DRAFT).count()
+        if kept:
+            self.message_user(
+                request,
+                _("%(n)d item(s) of published or retired lists were not deleted.") % {"n": kept},
+                messages.WARNING,
+            )
+        queryset.filter(diversion_list__status=ListStatus.DRAFT).delete()
+
+
+@admin.register(LookupSynonym)
+class LookupSynonymAdmin(admin.ModelAdmin):
+    list_display = ("spoken", "listed")
+    search_fields = ("spoken", "listed")

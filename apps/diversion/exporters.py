@@ -1,0 +1,128 @@
+"""Excel files staff exchange: a list version, a blank template, and a diff for the meeting."""
+
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .importers import COLUMNS, DIRECTION_LABELS
+from .models import DiversionList
+from .snapshots import snapshot_items
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+WIDTHS = {
+    "事项编码": 11,
+    "方向": 14,
+    "类别": 16,
+    "细类": 18,
+    "事项": 60,
+    "主办单位": 18,
+    "协办单位": 22,
+    "引导热线": 12,
+    "关键词": 18,
+    "备注": 30,
+}
+
+
+def _sheet(workbook, title, headers, first=False):
+    sheet = workbook.active if first else workbook.create_sheet()
+    sheet.title = title
+    sheet.append(headers)
+    for column, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=column)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        sheet.column_dimensions[get_column_letter(column)].width = WIDTHS.get(header, 16)
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _bytes(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _row(snapshot):
+    return [
+        snapshot.item_code,
+        DIRECTION_LABELS[snapshot.direction],
+        snapshot.category,
+        snapshot.subcategory,
+        snapshot.matter,
+        snapshot.lead_unit,
+        snapshot.co_units,
+        snapshot.guidance_hotlines,
+        snapshot.keywords,
+        snapshot.notes,
+    ]
+
+
+def export_list(diversion_list: DiversionList) -> bytes:
+    workbook = Workbook()
+    sheet = _sheet(workbook, _("Items"), COLUMNS, first=True)
+    items = diversion_list.items.select_related("lead_unit").prefetch_related("co_units")
+    for snapshot in snapshot_items(items.order_by("order", "id")).values():
+        sheet.append(_row(snapshot))
+    for row in sheet.iter_rows(min_row=2, min_col=5, max_col=5):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    about = workbook.create_sheet(_("About"))
+    for line in (
+        (_("Region"), diversion_list.region.name, diversion_list.region.division_code),
+        (_("Title"), diversion_list.title),
+        (_("Issuing document number"), diversion_list.document_number),
+        (_("Version"), diversion_list.version, diversion_list.get_status_display()),
+    ):
+        about.append(list(line))
+    return _bytes(workbook)
+
+
+def export_template() -> bytes:
+    workbook = Workbook()
+    _sheet(workbook, _("Items"), COLUMNS, first=True)
+    help_sheet = workbook.create_sheet(_("How to fill in"))
+    help_sheet.append([_("Column"), _("Meaning")])
+    for column, meaning in (
+        ("事项编码", _("Stable code of the item (e.g. H2P-011); leave empty for a new item")),
+        ("方向", "、".join(DIRECTION_LABELS.values())),
+        ("类别", _("Category, required")),
+        ("细类", _("Subcategory, optional")),
+        ("事项", _("The matter, required; unique within a direction")),
+        ("主办单位", _("Lead unit, exactly as named in the unit directory")),
+        ("协办单位", _("Other responsible units, separated by 、")),
+        ("引导热线", _("Hotline numbers to guide the caller to, separated by 、")),
+        ("关键词", _("Words callers use, separated by 、")),
+        ("备注", _("Notes")),
+    ):
+        help_sheet.append([column, meaning])
+    help_sheet.column_dimensions["B"].width = 70
+    return _bytes(workbook)
+
+
+def export_diff(before: DiversionList, after: DiversionList, diff) -> bytes:
+    workbook = Workbook()
+    headers = [
+        _("Change"),
+        "事项编码",
+        "方向",
+        "类别",
+        "细类",
+        "事项",
+        _("Field"),
+        _("Before"),
+        _("After"),
+    ]
+    sheet = _sheet(workbook, _("Changes"), headers, first=True)
+    for snapshot in diff.added:
+        sheet.append([_("Added"), *_row(snapshot)[:5], "", "", ""])
+    for snapshot in diff.removed:
+        sheet.append([_("Removed"), *_row(snapshot)[:5], "", "", ""])
+    for change in diff.changed:
+        for label, old, new in change.fields:
+            sheet.append([_("Changed"), *_row(change.after)[:5], str(label), old, new])
+    about = workbook.create_sheet(_("About"))
+    about.append([_("From"), str(before)])
+    about.append([_("To"), str(after)])
+    return _bytes(workbook)

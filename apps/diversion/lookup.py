@@ -1,0 +1,170 @@
+"""Finding the right diversion item from what a caller says.
+
+How ranking works
+-----------------
+Chinese is written without spaces, so text is cut into overlapping character pairs
+(bigrams): "路灯晚上不亮" → 路灯 灯晚 晚上 上不 不亮. Every item of the list in force is
+indexed by the bigrams of its subcategory, category, matter, keywords and notes.
+
+1. The query is normalised (punctuation and spaces dropped) and expanded with the
+   lookup synonyms staff maintain in the admin (遛狗 → 遛犬, 狗 → 犬): both the caller's
+   words and the listed words count.
+2. Each query bigram found in an item adds ``field weight × idf``: the field weight says
+   how telling the field is (subcategory 3, keywords 2, category 1.5, matter 1, notes
+   0.5); idf = ln(1 + N / items containing the bigram), so a pair found in few items
+   (遛犬) counts far more than one found everywhere (举报).
+3. Single characters count too, at a quarter of the weight, so that a caller who says
+   假烟 still reaches 烟草警情 when no pair of characters matches.
+4. An item whose whole subcategory appears in the query gets a bonus of 3 × its length.
+5. Items are returned by score, best first; ties keep the list's own order. Items
+   scoring under 15% of the best are dropped: they share only stray characters.
+
+Published and retired lists never change, so each list's index is built once per
+process and kept (an LRU cache by list id); a lookup then costs two small queries
+(region and list in force) plus arithmetic over the postings.
+"""
+
+import math
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from apps.directory.models import Region, Unit
+
+from .models import DiversionItem, DiversionList, LookupSynonym
+
+FIELD_WEIGHTS = {"subcategory": 3.0, "keywords": 2.0, "category": 1.5, "matter": 1.0, "notes": 0.5}
+SUBCATEGORY_BONUS = 3.0
+UNIGRAM_FACTOR = 0.25
+MIN_RELATIVE_SCORE = 0.15
+SYNONYM_TTL_SECONDS = 60
+_NOT_TEXT = re.compile(r"[^\w]|_", re.UNICODE)
+
+
+def normalise(text: str) -> str:
+    return _NOT_TEXT.sub("", text or "").lower()
+
+
+def grams(text: str) -> set[str]:
+    """The text's character pairs and single characters."""
+    text = normalise(text)
+    return set(text) | {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+@dataclass
+class ListIndex:
+    items: list
+    postings: dict  # bigram -> {item position: field weight}
+    idf: dict
+    subcategories: list
+
+
+def build_index(diversion_list_id: int) -> ListIndex:
+    items = list(
+        DiversionItem.objects.filter(diversion_list_id=diversion_list_id)
+        .select_related("lead_unit")
+        .prefetch_related(
+            Prefetch("co_units", queryset=Unit.objects.only("id", "name", "duty_phone"))
+        )
+        .order_by("order", "id")
+    )
+    postings = defaultdict(dict)
+    for position, item in enumerate(items):
+        for field, weight in FIELD_WEIGHTS.items():
+            for gram in grams(getattr(item, field)):
+                if postings[gram].get(position, 0) < weight:
+                    postings[gram][position] = weight
+    total = len(items) or 1
+    idf = {
+        gram: math.log(1 + total / len(hits)) * (UNIGRAM_FACTOR if len(gram) == 1 else 1.0)
+        for gram, hits in postings.items()
+    }
+    return ListIndex(items, dict(postings), idf, [normalise(i.subcategory) for i in items])
+
+
+@lru_cache(maxsize=256)
+def index_for(diversion_list_id: int) -> ListIndex:
+    # Only lists that are or were in force are looked up, and those are read-only.
+    return build_index(diversion_list_id)
+
+
+_synonyms = {"loaded_at": 0.0, "pairs": ()}
+
+
+def synonyms():
+    """Staff-maintained synonyms, re-read at most once a minute by each process."""
+    if time.monotonic() - _synonyms["loaded_at"] > SYNONYM_TTL_SECONDS:
+        _synonyms["pairs"] = tuple(LookupSynonym.objects.values_list("spoken", "listed"))
+        _synonyms["loaded_at"] = time.monotonic()
+    return _synonyms["pairs"]
+
+
+def expand(query: str) -> set[str]:
+    query = normalise(query)
+    variants = {query}
+    for spoken, listed in synonyms():
+        variants |= {v.replace(spoken, listed) for v in variants if spoken in v}
+    found = set()
+    for variant in variants:
+        found |= grams(variant)
+    return found
+
+
+def list_in_force(region: Region, at=None) -> DiversionList | None:
+    """The list in force for a region, or its nearest ancestor's (a county falls back to the
+    city's list)."""
+    lineage = region.lineage()
+    found = {
+        dl.region_id: dl
+        for dl in DiversionList.objects.in_force(at)
+        .filter(region__in=lineage)
+        .select_related("region")
+    }
+    return next((found[r.pk] for r in lineage if r.pk in found), None)
+
+
+@dataclass
+class Match:
+    item: DiversionItem
+    score: float
+
+
+def rank(index: ListIndex, query: str, direction=None, limit=10) -> list[Match]:
+    scores = defaultdict(float)
+    for gram in expand(query):
+        hits = index.postings.get(gram)
+        if hits:
+            idf = index.idf[gram]
+            for position, weight in hits.items():
+                scores[position] += weight * idf
+    normalised = normalise(query)
+    for position, subcategory in enumerate(index.subcategories):
+        if subcategory and subcategory in normalised:
+            scores[position] += SUBCATEGORY_BONUS * len(subcategory)
+    ranked = sorted(
+        (
+            (score, position)
+            for position, score in scores.items()
+            if direction is None or index.items[position].direction == direction
+        ),
+        key=lambda pair: (-pair[0], pair[1]),
+    )
+    floor = ranked[0][0] * MIN_RELATIVE_SCORE if ranked else 0
+    return [
+        Match(index.items[position], round(score, 3))
+        for score, position in ranked[:limit]
+        if score >= floor
+    ]
+
+
+def lookup(region: Region, query: str, *, direction=None, limit=10, at=None):
+    """(list in force, best matches) for a caller's words in a region."""
+    diversion_list = list_in_force(region, at or timezone.now())
+    if diversion_list is None:
+        return None, []
+    return diversion_list, rank(index_for(diversion_list.pk), query, direction, limit)

@@ -1,0 +1,233 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ListStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired")
+
+
+class Direction(models.TextChoices):
+    HOTLINE_TO_POLICE = "hotline_to_police", _("12345 to 110")
+    POLICE_TO_HOTLINE = "police_to_hotline", _("110 to 12345")
+    TO_OTHER_HOTLINE = "to_other_hotline", _("Guide to another hotline")
+    TO_ENTERPRISE = "to_enterprise", _("Guide to an enterprise")
+
+
+# Item codes carry their direction, so a code stays meaningful across versions and files.
+DIRECTION_CODE_PREFIX = {
+    Direction.HOTLINE_TO_POLICE: "H2P",
+    Direction.POLICE_TO_HOTLINE: "P2H",
+    Direction.TO_OTHER_HOTLINE: "OTH",
+    Direction.TO_ENTERPRISE: "ENT",
+}
+
+
+def highest_code_numbers(codes) -> dict:
+    """The highest number used per code prefix, e.g. {"H2P": 62, "P2H": 68}."""
+    highest = {}
+    for code in codes:
+        prefix, _sep, number = code.partition("-")
+        if number.isdigit():
+            highest[prefix] = max(highest.get(prefix, 0), int(number))
+    return highest
+
+
+def format_item_code(direction, number: int) -> str:
+    return f"{DIRECTION_CODE_PREFIX[direction]}-{number:03d}"
+
+
+class DiversionListQuerySet(models.QuerySet):
+    def in_force(self, at=None):
+        """Lists that were the published version of their region at moment ``at``."""
+        at = at or timezone.now()
+        return self.exclude(status=ListStatus.DRAFT).filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gt=at), effective_from__lte=at
+        )
+
+    def for_region(self, region):
+        return self.filter(region=region)
+
+
+class DiversionList(models.Model):
+    """One version of a region's diversion list (分流转办事项清单)."""
+
+    region = models.ForeignKey(
+        "directory.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="diversion_lists",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    document_number = models.CharField(
+        _("issuing document number"),
+        max_length=64,
+        blank=True,
+        help_text=_("e.g. 通政办发〔2023〕9号"),
+    )
+    version = models.PositiveIntegerField(_("version"), editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ListStatus.choices,
+        default=ListStatus.DRAFT,
+        editable=False,
+    )
+    effective_from = models.DateTimeField(_("in force from"), null=True, blank=True, editable=False)
+    effective_to = models.DateTimeField(
+        _("in force until"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Set when a newer version is published; the moment itself is no longer covered."
+        ),
+    )
+    based_on = models.ForeignKey(
+        "self",
+        verbose_name=_("based on"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="derived_versions",
+        help_text=_("The previous version, or the parent region's list this one derives from."),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
+    change_note = models.TextField(_("change note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = DiversionListQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("diversion list")
+        verbose_name_plural = _("diversion lists")
+        ordering = ["region__division_code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "version"], name="list_version_unique"),
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=Q(status="published"),
+                name="one_published_list_per_region",
+                violation_error_message=_("This region already has a published list."),
+            ),
+        ]
+        indexes = [models.Index(fields=["region", "status", "effective_from"])]
+
+    def __str__(self):
+        return f"{self.region.name} {self.title}（v{self.version}，{self.get_status_display()}）"
+
+    @property
+    def is_draft(self):
+        return self.status == ListStatus.DRAFT
+
+    def ensure_editable(self):
+        if not self.is_draft:
+            raise ValidationError(
+                _("%(list)s is %(status)s and cannot be edited. Create a new version to change it.")
+                % {"list": self, "status": self.get_status_display()},
+                code="list_not_editable",
+            )
+
+
+class DiversionItem(models.Model):
+    diversion_list = models.ForeignKey(
+        DiversionList,
+        verbose_name=_("diversion list"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    item_code = models.CharField(
+        _("item code"),
+        max_length=32,
+        blank=True,
+        help_text=_("Stays the same from version to version, e.g. H2P-011."),
+    )
+    direction = models.CharField(_("direction"), max_length=24, choices=Direction.choices)
+    category = models.CharField(_("category"), max_length=64)
+    subcategory = models.CharField(_("subcategory"), max_length=64, blank=True)
+    matter = models.TextField(_("matter"))
+    lead_unit = models.ForeignKey(
+        "directory.Unit",
+        verbose_name=_("lead unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_diversion_items",
+    )
+    co_units = models.ManyToManyField(
+        "directory.Unit",
+        verbose_name=_("co-units"),
+        blank=True,
+        related_name="co_diversion_items",
+    )
+    guidance_hotlines = models.CharField(_("guidance hotline numbers"), max_length=128, blank=True)
+    keywords = models.CharField(
+        _("keywords"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Extra words callers use for this matter, separated by 、 — they help the lookup."
+        ),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("diversion item")
+        verbose_name_plural = _("diversion items")
+        ordering = ["diversion_list", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["diversion_list", "item_code"],
+                name="item_code_unique_in_list",
+                violation_error_message=_("This item code is already used in this list."),
+            ),
+        ]
+        indexes = [models.Index(fields=["diversion_list", "direction", "category"])]
+
+    def __str__(self):
+        return f"{self.item_code} {self.subcategory or self.category}"
+
+    def save(self, *args, **kwargs):
+        # Published and retired versions are the record of what was in force: never edited.
+        self.diversion_list.ensure_editable()
+        if not self.item_code:
+            taken = self.diversion_list.items.values_list("item_code", flat=True)
+            prefix = DIRECTION_CODE_PREFIX[self.direction]
+            number = highest_code_numbers(taken).get(prefix, 0) + 1
+            self.item_code = format_item_code(self.direction, number)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.diversion_list_id:
+            self.diversion_list.ensure_editable()
+
+
+class LookupSynonym(models.Model):
+    """A caller's word and the word the lists use for it (遛狗 → 遛犬), for the lookup."""
+
+    spoken = models.CharField(_("caller's word"), max_length=32, unique=True)
+    listed = models.CharField(_("word in the lists"), max_length=32)
+
+    class Meta:
+        verbose_name = _("lookup synonym")
+        verbose_name_plural = _("lookup synonyms")
+        ordering = ["spoken"]
+
+    def __str__(self):
+        return f"{self.spoken} → {self.listed}"

@@ -1,0 +1,122 @@
+"""Staff run the list workflow in the admin."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from apps.diversion import exporters, services
+from apps.diversion.models import DiversionList, ListStatus
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def nantong(reference_data):
+    return DiversionList.objects.get(region__division_code="320600")
+
+
+def test_new_version_button_creates_a_draft(staff_client, nantong):
+    response = staff_client.post(
+        reverse("admin:diversion_diversionlist_new_version", args=[nantong.pk])
+    )
+    draft = DiversionList.objects.get(region=nantong.region, status=ListStatus.DRAFT)
+    assert response.url == reverse("admin:diversion_diversionlist_change", args=[draft.pk])
+    assert draft.items.count() == 130
+
+
+def test_published_item_page_is_read_only_and_says_to_create_a_new_version(staff_client, nantong):
+    item = nantong.items.first()
+    url = reverse("admin:diversion_diversionitem_change", args=[item.pk])
+    page = staff_client.get(url).content.decode()
+    assert "请为清单创建新版本" in page
+    assert 'name="matter"' not in page
+    response = staff_client.post(url, {"matter": "改"})
+    assert response.status_code == 403
+    item.refresh_from_db()
+    assert item.matter != "改"
+
+
+def test_publish_button_reports_problems(staff_client, nantong):
+    draft = services.new_version(nantong)
+    draft.items.filter(item_code="H2P-002").update(
+        matter=draft.items.get(item_code="H2P-001").matter
+    )
+    response = staff_client.post(
+        reverse("admin:diversion_diversionlist_publish", args=[draft.pk]), follow=True
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("H2P-002" in m and "重复出现" in m for m in messages)
+    assert any("未发布" in m for m in messages)
+    draft.refresh_from_db()
+    assert draft.status == ListStatus.DRAFT
+
+
+def test_import_preview_then_confirm(staff_client, nantong):
+    draft = services.new_version(nantong)
+    exported = exporters.export_list(nantong)
+    workbook = load_workbook(io.BytesIO(exported))
+    sheet = workbook.worksheets[0]
+    sheet["E2"] = "对卖淫嫖娼、赌博、贩卖或吸食毒品、涉黑涉恶的举报（修订）"
+    sheet.delete_rows(3)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.name = "edited.xlsx"
+    buffer.seek(0)
+    url = reverse("admin:diversion_diversionlist_import", args=[draft.pk])
+    preview = staff_client.post(url, {"file": buffer})
+    assert preview.context["preview"].counts == {"added": 0, "changed": 1, "removed": 1}
+    assert draft.items.count() == 130  # nothing saved yet
+    confirmed = staff_client.post(url, {"confirm": "1"})
+    assert confirmed.status_code == 302
+    assert draft.items.count() == 129
+
+
+def test_import_errors_are_listed_by_row(staff_client, nantong):
+    draft = services.new_version(nantong)
+    upload = io.BytesIO("方向,类别,事项\n12345到110,社会治安类,甲\n".encode())
+    upload.name = "bad.csv"
+    response = staff_client.post(
+        reverse("admin:diversion_diversionlist_import", args=[draft.pk]), {"file": upload}
+    )
+    first_error = str(response.context["errors"][0])
+    assert first_error.startswith("第2行，“方向”列")
+    assert draft.items.count() == 130
+
+
+def test_compare_page_and_excel_export(staff_client, nantong):
+    draft = services.new_version(nantong)
+    draft.items.filter(item_code="H2P-001").delete()
+    url = reverse("admin:diversion_diversionlist_compare", args=[draft.pk])
+    page = staff_client.get(url)
+    assert [s.item_code for s in page.context["diff"].removed] == ["H2P-001"]
+    export = staff_client.get(url, {"against": nantong.pk, "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(export.content)).worksheets[0].values)
+    assert rows[1][:2] == ("删除", "H2P-001")
+
+
+def test_derive_a_county_list(staff_client, nantong):
+    from apps.directory.models import Region
+
+    county = Region.objects.create(
+        name="海门区", division_code="320614", level="district", parent=nantong.region
+    )
+    response = staff_client.post(
+        reverse("admin:diversion_diversionlist_derive"), {"region": county.pk}
+    )
+    draft = DiversionList.objects.get(region=county)
+    assert response.url.endswith(f"/{draft.pk}/change/")
+    assert draft.items.count() == 130
+
+
+def test_leadership_reads_lists_but_cannot_publish(client, leader_user, nantong):
+    client.force_login(leader_user)
+    assert client.get(reverse("admin:diversion_diversionlist_changelist")).status_code == 200
+    draft = services.new_version(nantong)
+    response = client.post(reverse("admin:diversion_diversionlist_publish", args=[draft.pk]))
+    assert response.status_code == 403
