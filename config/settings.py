@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.notices",
     "apps.workcalendar",
     "apps.diversion",
+    "apps.tickets",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"ReturnReasonEnum": "apps.tickets.models.ReturnReason"},
 }
 
 # --- Celery ---------------------------------------------------------------------------------

@@ -7,11 +7,13 @@ from rest_framework.routers import DefaultRouter
 from apps.directory.api import PublicUnitViewSet
 from apps.directory.views import directory
 from apps.diversion.api import DiversionItemViewSet, DiversionListViewSet, LookupView
+from apps.tickets.api import TicketViewSet
 
 router = DefaultRouter()
 router.register("directory/units", PublicUnitViewSet, basename="directory-unit")
 router.register("diversion/lists", DiversionListViewSet, basename="diversion-list")
 router.register("diversion/items", DiversionItemViewSet, basename="diversion-item")
+router.register("tickets", TicketViewSet, basename="ticket")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),

@@ -30,6 +30,11 @@ ROLE_PERMISSIONS = {
         ("diversion", "lookupsynonym"): ("view", "add", "change", "delete"),
         ("workcalendar", "workingperiod"): ("view", "add", "change", "delete"),
         ("workcalendar", "calendarday"): ("view", "add", "change", "delete"),
+        ("tickets", "ticket"): ("view",),
+        ("tickets", "supervisionnotice"): ("view",),
+        ("tickets", "deadlinepolicy"): ("view", "add", "change", "delete"),
+        ("tickets", "deadlinerule"): ("view", "add", "change", "delete"),
+        ("tickets", "supervisionpolicy"): ("view", "change"),
     },
     Role.LIAISON: {
         ("directory", "unit"): ("view", "change"),
@@ -37,6 +42,8 @@ ROLE_PERMISSIONS = {
         ("notices", "notice"): ("view",),
         ("diversion", "diversionlist"): ("view",),
         ("diversion", "diversionitem"): ("view",),
+        ("tickets", "ticket"): ("view",),
+        ("tickets", "supervisionnotice"): ("view",),
     },
     Role.LEADERSHIP: {
         ("workcalendar", "workingperiod"): ("view",),
@@ -47,6 +54,10 @@ ROLE_PERMISSIONS = {
         ("notices", "notice"): ("view",),
         ("diversion", "diversionlist"): ("view",),
         ("diversion", "diversionitem"): ("view",),
+        ("tickets", "ticket"): ("view",),
+        ("tickets", "supervisionnotice"): ("view",),
+        ("tickets", "deadlinepolicy"): ("view",),
+        ("tickets", "supervisionpolicy"): ("view",),
     },
     Role.PLATFORM: {},
 }

@@ -1,0 +1,511 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.admin import AutocompleteFilter, BigTableAdminMixin
+from apps.directory.models import Unit
+
+from . import services
+from .models import (
+    OPEN_STATUSES,
+    DeadlinePolicy,
+    DeadlineRule,
+    SupervisionNotice,
+    SupervisionPolicy,
+    Ticket,
+    TicketEvent,
+)
+
+# The buttons a unit presses on its own ticket, and the event each records.
+UNIT_ACTIONS = {
+    "sign": (TicketEvent.Type.SIGNED, _("Sign")),
+    "arrive": (TicketEvent.Type.ARRIVED, _("Arrived on site")),
+    "reply": (TicketEvent.Type.REPLIED, _("Reply")),
+    "complete": (TicketEvent.Type.COMPLETED, _("Complete")),
+}
+
+
+class UnitFilter(AutocompleteFilter):
+    title = _("responsible unit")
+    field_name = "unit"
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "yes":
+            return queryset.filter(next_due_at__lt=now)
+        if self.value() == "no":
+            return queryset.exclude(next_due_at__lt=now)
+        return queryset
+
+
+class ReceivedFilter(admin.SimpleListFilter):
+    title = _("received")
+    parameter_name = "received"
+    PERIODS = {"today": 0, "7d": 7, "30d": 30}
+
+    def lookups(self, request, model_admin):
+        return [("today", _("Today")), ("7d", _("Past 7 days")), ("30d", _("Past 30 days"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.PERIODS:
+            start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+            return queryset.filter(
+                received_at__gte=start - timezone.timedelta(days=self.PERIODS[self.value()])
+            )
+        return queryset
+
+
+class TicketEventInline(admin.TabularInline):
+    model = TicketEvent
+    fields = ("at", "type", "unit", "actor", "platform", "data")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("Timeline")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("unit", "actor")
+
+
+class SupervisionNoticeInline(admin.TabularInline):
+    model = SupervisionNotice
+    fields = (
+        "notice_number",
+        "level",
+        "milestone",
+        "deadline",
+        "created_at",
+        "delivered_at",
+        "read_at",
+        "acknowledged_at",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("Supervision notices")
+
+    @admin.display(description=_("number"))
+    def notice_number(self, obj):
+        return obj.number
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RerouteForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("New responsible unit"), queryset=Unit.objects.active())
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].widget = AutocompleteSelect(Ticket._meta.get_field("unit"), admin_site)
+
+
+@admin.register(Ticket)
+class TicketAdmin(BigTableAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "external_id",
+        "source_platform",
+        "urgency",
+        "status",
+        "unit",
+        "region",
+        "received_at",
+        "deadline_state",
+        "circular_at",
+    )
+    list_filter = (
+        OverdueFilter,
+        "status",
+        "urgency",
+        "source_platform",
+        UnitFilter,
+        ReceivedFilter,
+        "region",
+    )
+    search_fields = ("=external_id",)
+    list_select_related = ("unit", "region")
+    list_per_page = 50
+    inlines = (SupervisionNoticeInline, TicketEventInline)
+    actions = ("send_supervision_notice", "reroute")
+    change_form_template = "admin/tickets/ticket/change_form.html"
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "source_platform",
+                    "external_id",
+                    "status",
+                    "region",
+                    "unit",
+                    "co_units",
+                    "urgency",
+                    "event_level",
+                    "needs_on_site",
+                    "summary",
+                    "phone",
+                    "restriction",
+                    "channel",
+                    "transfer_method",
+                    "diversion_item",
+                    "diversion_list",
+                    "routing_round",
+                )
+            },
+        ),
+        (
+            _("Milestones"),
+            {
+                "fields": (
+                    "received_at",
+                    "transferred_at",
+                    "signed_at",
+                    "arrived_at",
+                    "replied_at",
+                    "completed_at",
+                    "returned_at",
+                    "return_reason",
+                    "return_note",
+                    "rated_at",
+                    "rating",
+                )
+            },
+        ),
+        (
+            _("Deadlines"),
+            {
+                "fields": (
+                    "sign_by",
+                    "arrive_by",
+                    "reply_by",
+                    "complete_by",
+                    "next_due_at",
+                    "circular_at",
+                )
+            },
+        ),
+    )
+
+    class Media:
+        js = ("js/autocomplete_filter.js",)
+
+    @property
+    def media(self):
+        unit_widget = AutocompleteSelect(Ticket._meta.get_field("unit"), self.admin_site)
+        return super().media + unit_widget.media
+
+    def get_fieldsets(self, request, obj=None):
+        # Only staff see the caller's full number; everyone else the masked one.
+        phone = "caller_phone" if request.user.is_command_staff else "masked_phone"
+        return [
+            (title, {"fields": [phone if f == "phone" else f for f in opts["fields"]]})
+            for title, opts in self.fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f for _title, opts in self.get_fieldsets(request, obj) for f in opts["fields"]]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False  # tickets arrive from the platforms
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("caller phone"))
+    def masked_phone(self, obj):
+        return obj.masked_caller_phone
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        ticket = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if ticket is not None:
+            extra["unit_actions"] = self._unit_actions(request, ticket)
+        return super().change_view(request, object_id, form_url, extra)
+
+    @admin.display(description=_("next deadline"), ordering="next_due_at")
+    def deadline_state(self, obj):
+        if obj.next_due_at is None:
+            return "—"
+        when = timezone.localtime(obj.next_due_at).strftime("%m-%d %H:%M")
+        if obj.next_due_at < timezone.now():
+            return format_html('<span class="overdue">⚠ {} {}</span>', _("overdue since"), when)
+        return when
+
+    # --- the unit's own buttons -----------------------------------------------------------
+
+    def _may_act(self, request, ticket):
+        user = request.user
+        return user.is_command_staff or (user.is_liaison and ticket.unit_id == user.unit_id)
+
+    def _unit_actions(self, request, ticket):
+        if not self._may_act(request, ticket) or ticket.status not in OPEN_STATUSES:
+            return []
+        return [
+            (name, label)
+            for name, (event_type, label) in UNIT_ACTIONS.items()
+            if ticket.status in services.TRANSITIONS[event_type][0]
+            and (name != "arrive" or ticket.needs_on_site)
+        ]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/act/<str:action_name>/",
+                self.admin_site.admin_view(self.act_view),
+                name="tickets_ticket_act",
+            ),
+            *super().get_urls(),
+        ]
+
+    def act_view(self, request, pk, action_name):
+        ticket = get_object_or_404(self.get_queryset(request), pk=pk)
+        if (
+            request.method != "POST"
+            or action_name not in UNIT_ACTIONS
+            or not self._may_act(request, ticket)
+        ):
+            raise PermissionDenied
+        event_type, label = UNIT_ACTIONS[action_name]
+        try:
+            services.record_event(ticket, event_type, timezone.now(), actor=request.user)
+        except ValidationError as exc:
+            self.message_user(request, exc.messages[0], messages.ERROR)
+        else:
+            self.message_user(
+                request, _("Recorded: %(action)s.") % {"action": label}, messages.SUCCESS
+            )
+        return HttpResponseRedirect(reverse("admin:tickets_ticket_change", args=[pk]))
+
+    # --- staff actions --------------------------------------------------------------------
+
+    @admin.action(description=_("Send supervision notice"), permissions=["supervise"])
+    def send_supervision_notice(self, request, queryset):
+        sent = [
+            n
+            for n in (services.issue_notice_now(t, issued_by=request.user) for t in queryset[:200])
+            if n
+        ]
+        self.message_user(
+            request,
+            _(
+                "%(n)d supervision notice(s) issued; tickets already "
+                "noticed or without an open deadline were skipped."
+            )
+            % {"n": len(sent)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Re-route to another unit"), permissions=["supervise"])
+    def reroute(self, request, queryset):
+        form = RerouteForm(
+            request.POST if "unit" in request.POST else None, admin_site=self.admin_site
+        )
+        if form.is_valid():
+            done = 0
+            for ticket in queryset:
+                try:
+                    services.reroute(ticket, form.cleaned_data["unit"], actor=request.user)
+                    done += 1
+                except ValidationError as exc:
+                    self.message_user(request, f"{ticket}: {exc.messages[0]}", messages.ERROR)
+            self.message_user(
+                request,
+                _("%(n)d ticket(s) re-routed with fresh deadlines.") % {"n": done},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Re-route to another unit"),
+            "form": form,
+            "tickets": queryset,
+            "media": self.media + form.media,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/tickets/ticket/reroute.html", context)
+
+    def has_supervise_permission(self, request):
+        return request.user.is_command_staff
+
+
+class NoticeAcknowledgedFilter(admin.SimpleListFilter):
+    title = _("acknowledged")
+    parameter_name = "acknowledged"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Not yet acknowledged")), ("yes", _("Acknowledged"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(acknowledged_at__isnull=self.value() == "no")
+        return queryset
+
+
+class NoticeUnitFilter(AutocompleteFilter):
+    title = _("unit")
+    field_name = "unit"
+
+
+@admin.register(SupervisionNotice)
+class SupervisionNoticeAdmin(BigTableAdminMixin, admin.ModelAdmin):
+    """The supervision inbox: a liaison sees the own unit's notices and acknowledges them."""
+
+    list_display = (
+        "number_display",
+        "level",
+        "ticket",
+        "unit",
+        "milestone",
+        "deadline",
+        "created_at",
+        "read_at",
+        "acknowledged_state",
+    )
+    list_filter = (NoticeAcknowledgedFilter, "level", "milestone", NoticeUnitFilter)
+    list_select_related = ("ticket", "unit")
+    search_fields = ("=ticket__external_id",)
+    readonly_fields = (
+        "number_display",
+        "ticket",
+        "routing_round",
+        "unit",
+        "milestone",
+        "level",
+        "deadline",
+        "created_at",
+        "delivered_at",
+        "read_at",
+        "acknowledged_at",
+        "acknowledged_by",
+        "issued_by",
+    )
+    fields = readonly_fields
+    actions = ("acknowledge",)
+    change_form_template = "admin/tickets/supervisionnotice/change_form.html"
+
+    class Media:
+        js = ("js/autocomplete_filter.js",)
+
+    @property
+    def media(self):
+        widget = AutocompleteSelect(SupervisionNotice._meta.get_field("unit"), self.admin_site)
+        return super().media + widget.media
+
+    @admin.display(description=_("number"), ordering="id")
+    def number_display(self, obj):
+        return obj.number
+
+    @admin.display(description=_("acknowledged at"), ordering="acknowledged_at")
+    def acknowledged_state(self, obj):
+        if obj.acknowledged_at:
+            return timezone.localtime(obj.acknowledged_at).strftime("%Y-%m-%d %H:%M")
+        return format_html('<span class="overdue">{}</span>', _("not yet acknowledged"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        notice = self.get_object(request, object_id)
+        if notice is not None and request.user.is_liaison:
+            services.mark_notice_read(notice)
+        extra = dict(extra_context or {})
+        extra["can_acknowledge"] = bool(notice and self._may_acknowledge(request, notice))
+        return super().change_view(request, object_id, form_url, extra)
+
+    def _may_acknowledge(self, request, notice):
+        return notice.acknowledged_at is None and (
+            request.user.is_liaison and notice.unit_id == request.user.unit_id
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/acknowledge/",
+                self.admin_site.admin_view(self.acknowledge_view),
+                name="tickets_supervisionnotice_acknowledge",
+            ),
+            *super().get_urls(),
+        ]
+
+    def acknowledge_view(self, request, pk):
+        notice = get_object_or_404(self.get_queryset(request), pk=pk)
+        if request.method != "POST" or not self._may_acknowledge(request, notice):
+            raise PermissionDenied
+        services.acknowledge_notice(notice, request.user)
+        self.message_user(
+            request,
+            _("Notice %(number)s acknowledged.") % {"number": notice.number},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:tickets_supervisionnotice_change", args=[pk]))
+
+    @admin.action(description=_("Acknowledge"), permissions=["view"])
+    def acknowledge(self, request, queryset):
+        done = sum(
+            services.acknowledge_notice(n, request.user)
+            for n in queryset
+            if self._may_acknowledge(request, n)
+        )
+        self.message_user(
+            request, _("%(n)d notice(s) acknowledged.") % {"n": done}, messages.SUCCESS
+        )
+
+
+class DeadlineRuleInline(admin.TabularInline):
+    model = DeadlineRule
+    extra = 0
+
+
+@admin.register(DeadlinePolicy)
+class DeadlinePolicyAdmin(admin.ModelAdmin):
+    list_display = ("name", "urgency", "linkage_tier", "priority", "is_active", "source")
+    list_filter = ("is_active", "urgency", "linkage_tier")
+    inlines = (DeadlineRuleInline,)
+
+
+@admin.register(SupervisionPolicy)
+class SupervisionPolicyAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "warning_percent",
+        "escalate_after_minutes",
+        "circulate_after_minutes",
+    )
+
+    def has_add_permission(self, request):
+        return not SupervisionPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,373 @@
+"""Exchange API for the 12345 and 110 platforms."""
+
+import hashlib
+import json
+
+import django_filters
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from . import services
+from .ingest import ingest
+from .models import (
+    Channel,
+    EventLevel,
+    IdempotencyKey,
+    Rating,
+    Restriction,
+    ReturnReason,
+    Status,
+    Ticket,
+    TicketEvent,
+    TransferMethod,
+    Urgency,
+)
+
+BATCH_LIMIT = 1000
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with an explicit offset: a time without one is ambiguous between platforms."""
+
+    def to_internal_value(self, value):
+        result = super().to_internal_value(value)
+        if isinstance(value, str) and not (value.endswith("Z") or value[-6] in "+-"):
+            raise ValidationError(
+                _("Give the time with its UTC offset, e.g. 2026-11-22T09:30:00+08:00.")
+            )
+        return result
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "boolean"}, {"type": "string", "enum": list(Restriction.values)}]}
+)
+class RestrictedField(serializers.Field):
+    """``restricted``: false/true, or the kind (secret, stability, terrorism, case)."""
+
+    def to_internal_value(self, data):
+        if data in (False, None, ""):
+            return ""
+        if data is True:
+            return Restriction.CASE
+        if data in Restriction.values:
+            return data
+        raise ValidationError(
+            _("Use true, false or one of %(kinds)s.") % {"kinds": ", ".join(Restriction.values)}
+        )
+
+    def to_representation(self, value):
+        return bool(value)
+
+
+class TicketInSerializer(serializers.Serializer):
+    """One ticket as a platform pushes it; references are checked in bulk afterwards."""
+
+    external_id = serializers.CharField(max_length=64)
+    region = serializers.RegexField(
+        r"^\d{6}$",
+        help_text="6-digit division code",
+        error_messages={"invalid": _("A 6-digit division code.")},
+    )
+    received_at = AwareDateTimeField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    transfer_method = serializers.ChoiceField(choices=TransferMethod.choices)
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    event_level = serializers.ChoiceField(
+        choices=EventLevel.choices, required=False, allow_blank=True
+    )
+    needs_on_site = serializers.BooleanField(required=False, allow_null=True, default=None)
+    unit = serializers.IntegerField(min_value=1, help_text="responsible unit id")
+    co_units = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=20
+    )
+    diversion_item = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, help_text="item code, e.g. H2P-011"
+    )
+    summary = serializers.CharField(max_length=4000)
+    caller_phone = serializers.RegexField(r"^[0-9+\-]{3,20}$", required=False, allow_blank=True)
+    restricted = RestrictedField(required=False, default="")
+
+    def validate_received_at(self, value):
+        if value > timezone.now() + services.CLOCK_SKEW:
+            raise ValidationError(_("The ticket cannot be received in the future."))
+        return value
+
+    def to_ticket_fields(self):
+        data = dict(self.validated_data)
+        data["restriction"] = data.pop("restricted", "")
+        return data
+
+
+class UnitRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class TicketOutSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region.division_code")
+    unit = UnitRefSerializer()
+    diversion_item = serializers.CharField(source="diversion_item.item_code", default=None)
+    caller_phone = serializers.SerializerMethodField()
+    restricted = serializers.SerializerMethodField()
+    deadlines = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = (
+            "id",
+            "source_platform",
+            "external_id",
+            "region",
+            "received_at",
+            "channel",
+            "transfer_method",
+            "urgency",
+            "event_level",
+            "needs_on_site",
+            "diversion_item",
+            "diversion_list",
+            "unit",
+            "summary",
+            "caller_phone",
+            "restricted",
+            "status",
+            "routing_round",
+            "transferred_at",
+            "signed_at",
+            "arrived_at",
+            "replied_at",
+            "completed_at",
+            "returned_at",
+            "return_reason",
+            "return_note",
+            "rated_at",
+            "rating",
+            "deadlines",
+            "overdue",
+            "circular_at",
+        )
+
+    def get_caller_phone(self, ticket) -> str:
+        user = self.context["request"].user
+        if getattr(user, "platform", "") == ticket.source_platform:
+            return ticket.caller_phone
+        return ticket.masked_caller_phone
+
+    def get_restricted(self, ticket) -> bool:
+        return ticket.is_restricted
+
+    def get_deadlines(self, ticket) -> dict:
+        return {
+            "sign_by": ticket.sign_by,
+            "arrive_by": ticket.arrive_by,
+            "reply_by": ticket.reply_by,
+            "complete_by": ticket.complete_by,
+        }
+
+    def get_overdue(self, ticket) -> bool:
+        return ticket.next_due_at is not None and ticket.next_due_at < timezone.now()
+
+
+class EventInSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(
+        choices=[t for t in TicketEvent.Type.choices if t[0] in services.TRANSITIONS]
+    )
+    at = AwareDateTimeField()
+    reason_code = serializers.ChoiceField(choices=ReturnReason.choices, required=False)
+    reason_text = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    rating = serializers.ChoiceField(choices=Rating.choices, required=False)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if attrs["type"] == TicketEvent.Type.RETURNED and not attrs.get("reason_code"):
+            raise ValidationError({"reason_code": _("A returned ticket needs a reason code.")})
+        if attrs["type"] == TicketEvent.Type.RATED and not attrs.get("rating"):
+            raise ValidationError({"rating": _("A rating event needs the rating.")})
+        return attrs
+
+
+class TicketFilter(django_filters.FilterSet):
+    region = django_filters.CharFilter(field_name="region__division_code")
+    unit = django_filters.NumberFilter(field_name="unit_id")
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    urgency = django_filters.ChoiceFilter(choices=Urgency.choices)
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+
+    class Meta:
+        model = Ticket
+        fields = (
+            "region",
+            "unit",
+            "status",
+            "urgency",
+            "overdue",
+            "received_after",
+            "received_before",
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = queryset.overdue()
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+class TicketCursorPagination(CursorPagination):
+    ordering = ("-received_at", "-id")
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+class IsPlatformClient(permissions.BasePermission):
+    message = _("Only a platform client's token may push tickets.")
+
+    def has_permission(self, request, view):
+        return bool(getattr(request.user, "platform", ""))
+
+
+def body_hash(data) -> str:
+    return hashlib.sha256(
+        json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
+
+
+class TicketViewSet(viewsets.ReadOnlyModelViewSet):
+    """Diverted tickets: push (single or batch), milestone events, and reading."""
+
+    serializer_class = TicketOutSerializer
+    filterset_class = TicketFilter
+    pagination_class = TicketCursorPagination
+
+    def get_queryset(self):
+        user = self.request.user
+        if not user.is_authenticated:
+            return Ticket.objects.none()
+        return Ticket.objects.visible_to(user).select_related("region", "unit", "diversion_item")
+
+    def get_permissions(self):
+        if self.action in ("create", "batch"):
+            return [permissions.IsAuthenticated(), IsPlatformClient()]
+        return super().get_permissions()
+
+    def _out(self, ticket):
+        ticket = self.get_queryset().get(pk=ticket.pk)
+        return TicketOutSerializer(ticket, context=self.get_serializer_context()).data
+
+    @extend_schema(
+        request=TicketInSerializer,
+        responses={201: TicketOutSerializer, 200: TicketOutSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", str, "header")],
+    )
+    def create(self, request):
+        platform = request.user.platform
+        key = request.headers.get("Idempotency-Key", "")
+        digest = body_hash(request.data)
+        if key:
+            seen = IdempotencyKey.objects.filter(platform=platform, key=key).first()
+            if seen is not None:
+                if seen.request_hash != digest:
+                    return Response(
+                        {
+                            "detail": _(
+                                "This Idempotency-Key was used with a different request body."
+                            )
+                        },
+                        status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+                    )
+                return Response(self._out(seen.ticket), status=status.HTTP_200_OK)
+        incoming = TicketInSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        (result,) = ingest([incoming.to_ticket_fields()], platform=platform, actor=request.user)
+        if result.errors:
+            raise ValidationError(result.errors)
+        if key:
+            try:
+                with transaction.atomic():
+                    IdempotencyKey.objects.create(
+                        platform=platform, key=key, request_hash=digest, ticket=result.ticket
+                    )
+            except IntegrityError:
+                pass  # the same key raced in: both answers name the same ticket
+        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return Response(self._out(result.ticket), status=code)
+
+    @extend_schema(request=TicketInSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def batch(self, request):
+        if not isinstance(request.data, list):
+            raise ValidationError({"non_field_errors": [_("Send a JSON array of tickets.")]})
+        if len(request.data) > BATCH_LIMIT:
+            raise ValidationError(
+                {"non_field_errors": [_("At most %(n)d tickets per batch.") % {"n": BATCH_LIMIT}]}
+            )
+        answers, valid, positions = [None] * len(request.data), [], []
+        for index, data in enumerate(request.data):
+            incoming = TicketInSerializer(data=data)
+            if incoming.is_valid():
+                valid.append(incoming.to_ticket_fields())
+                positions.append(index)
+            else:
+                answers[index] = {"index": index, "result": "error", "errors": incoming.errors}
+        results = ingest(valid, platform=request.user.platform, actor=request.user)
+        for index, result in zip(positions, results, strict=True):
+            if result.errors:
+                answers[index] = {"index": index, "result": "error", "errors": result.errors}
+            else:
+                ticket = result.ticket
+                answers[index] = {
+                    "index": index,
+                    "result": "created" if result.created else "existing",
+                    "id": ticket.pk,
+                    "status": ticket.status,
+                    "deadlines": {
+                        "sign_by": ticket.sign_by,
+                        "arrive_by": ticket.arrive_by,
+                        "reply_by": ticket.reply_by,
+                        "complete_by": ticket.complete_by,
+                    },
+                }
+        return Response({"results": answers})
+
+    @extend_schema(
+        request=EventInSerializer, responses={200: TicketOutSerializer, 201: TicketOutSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def events(self, request, pk=None):
+        ticket = get_object_or_404(self.get_queryset(), pk=pk)
+        if not (getattr(request.user, "platform", "") or request.user.is_command_staff):
+            raise PermissionDenied
+        incoming = EventInSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        event_type, at = data.pop("type"), data.pop("at")
+        try:
+            applied = services.record_event(
+                ticket,
+                event_type,
+                at,
+                actor=request.user,
+                platform=getattr(request.user, "platform", ""),
+                **data,
+            )
+        except services.TransitionRefused as exc:
+            return Response(
+                {"detail": exc.messages[0], "status": ticket.status},
+                status=status.HTTP_409_CONFLICT,
+            )
+        except services.ValidationError as exc:
+            raise ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            ) from exc
+        return Response(
+            self._out(ticket), status=status.HTTP_201_CREATED if applied else status.HTTP_200_OK
+        )
