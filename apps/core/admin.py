@@ -50,6 +50,7 @@ class BigTableAdminMixin:
     """Changelists that stay fast on millions of rows."""
 
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # facet counts are a COUNT per filter choice
     paginator = EstimatedCountPaginator
 
 
@@ -94,9 +95,12 @@ class AutocompleteFilter(admin.SimpleListFilter):
             }
 
     def render_widget(self):
+        # A form field gives the widget its choices (it only ever loads the selected one).
+        field = forms.ModelChoiceField(
+            queryset=self.related_model._default_manager.all(), widget=self.widget, required=False
+        )
         selected = self.selected()
         attrs = {"data-filter-parameter": self.parameter_name, "class": "autocomplete-filter"}
-        html = self.widget.render(
+        return field.widget.render(
             f"filter_{self.field_name}", selected.pk if selected else None, attrs
         )
-        return html

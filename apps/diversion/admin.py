@@ -79,6 +79,8 @@ class DiversionListAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Items"), ordering="item_count")
     def items_link(self, obj):
+        if obj.pk is None:
+            return "—"
         url = (
             reverse("admin:diversion_diversionitem_changelist")
             + "?"

@@ -112,18 +112,20 @@ class SupervisionNoticeInline(admin.TabularInline):
 
 
 class RerouteForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("New responsible unit"), queryset=Unit.objects.active())
-
     def __init__(self, *args, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].widget = AutocompleteSelect(Ticket._meta.get_field("unit"), admin_site)
+        self.fields["unit"] = forms.ModelChoiceField(
+            label=_("New responsible unit"),
+            queryset=Unit.objects.active(),
+            widget=AutocompleteSelect(Ticket._meta.get_field("unit"), admin_site),
+        )
 
 
 @admin.register(Ticket)
 class TicketAdmin(BigTableAdminMixin, admin.ModelAdmin):
     list_display = (
         "external_id",
-        "source_platform",
+        "platform",
         "urgency",
         "status",
         "unit",
@@ -232,6 +234,10 @@ class TicketAdmin(BigTableAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("source platform"), ordering="source_platform")
+    def platform(self, obj):
+        return obj.source_platform  # "12345" / "110": the full names crowd the list
 
     @admin.display(description=_("caller phone"))
     def masked_phone(self, obj):

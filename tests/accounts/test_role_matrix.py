@@ -26,6 +26,15 @@ PAGES = {
     "user_list": (ALLOW, DENY, DENY, DENY),
     "policy_change": (ALLOW, DENY, DENY, DENY),
     "notice_inbox": (ALLOW, ALLOW, ALLOW, DENY),
+    "diversion_lists": (ALLOW, ALLOW, ALLOW, DENY),
+    "diversion_list_add": (ALLOW, DENY, DENY, DENY),
+    "lookup_synonyms": (ALLOW, DENY, DENY, DENY),
+    "tickets": (ALLOW, ALLOW, ALLOW, DENY),
+    "supervision_notices": (ALLOW, ALLOW, ALLOW, DENY),
+    "deadline_policies": (ALLOW, DENY, ALLOW, DENY),
+    "supervision_policy": (ALLOW, DENY, ALLOW, DENY),
+    "calendar_days": (ALLOW, DENY, ALLOW, DENY),
+    "working_periods_add": (ALLOW, DENY, DENY, DENY),
 }
 
 
@@ -52,6 +61,15 @@ def pages(unit, other_unit):
             "admin:directory_contactconfirmationpolicy_change", args=[policy.pk]
         ),
         "notice_inbox": reverse("admin:notices_notice_changelist"),
+        "diversion_lists": reverse("admin:diversion_diversionlist_changelist"),
+        "diversion_list_add": reverse("admin:diversion_diversionlist_add"),
+        "lookup_synonyms": reverse("admin:diversion_lookupsynonym_changelist"),
+        "tickets": reverse("admin:tickets_ticket_changelist"),
+        "supervision_notices": reverse("admin:tickets_supervisionnotice_changelist"),
+        "deadline_policies": reverse("admin:tickets_deadlinepolicy_changelist"),
+        "supervision_policy": reverse("admin:tickets_supervisionpolicy_changelist"),
+        "calendar_days": reverse("admin:workcalendar_calendarday_changelist"),
+        "working_periods_add": reverse("admin:workcalendar_workingperiod_add"),
     }
 
 
