@@ -7,3 +7,6 @@ os.environ.setdefault("DJANGO_DEBUG", "True")
 from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tasks started with transaction.on_commit run in the test process; the tests that need
+# real workers start them (tests/tickets/test_workers.py).
+CELERY_TASK_ALWAYS_EAGER = True

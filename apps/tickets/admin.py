@@ -144,6 +144,8 @@ class TicketAdmin(BigTableAdminMixin, admin.ModelAdmin):
         "region",
     )
     search_fields = ("=external_id",)
+    # Only orderings an index serves: sorting a million rows by another column would not be.
+    sortable_by = ("received_at",)
     list_select_related = ("unit", "region")
     list_per_page = 50
     inlines = (SupervisionNoticeInline, TicketEventInline)

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from . import services
 from .ingest import ingest
 from .models import (
+    MILESTONE_FIELDS,
     Channel,
     EventLevel,
     IdempotencyKey,
@@ -106,6 +107,11 @@ class TicketInSerializer(serializers.Serializer):
         return data
 
 
+def deadlines_of(ticket) -> dict:
+    """{"sign_by": …, "arrive_by": …, "reply_by": …, "complete_by": …} (null: none)."""
+    return {due: getattr(ticket, due) for due, _met in MILESTONE_FIELDS.values()}
+
+
 class UnitRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -166,12 +172,7 @@ class TicketOutSerializer(serializers.ModelSerializer):
         return ticket.is_restricted
 
     def get_deadlines(self, ticket) -> dict:
-        return {
-            "sign_by": ticket.sign_by,
-            "arrive_by": ticket.arrive_by,
-            "reply_by": ticket.reply_by,
-            "complete_by": ticket.complete_by,
-        }
+        return deadlines_of(ticket)
 
     def get_overdue(self, ticket) -> bool:
         return ticket.next_due_at is not None and ticket.next_due_at < timezone.now()
@@ -329,12 +330,7 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
                     "result": "created" if result.created else "existing",
                     "id": ticket.pk,
                     "status": ticket.status,
-                    "deadlines": {
-                        "sign_by": ticket.sign_by,
-                        "arrive_by": ticket.arrive_by,
-                        "reply_by": ticket.reply_by,
-                        "complete_by": ticket.complete_by,
-                    },
+                    "deadlines": deadlines_of(ticket),
                 }
         return Response({"results": answers})
 

@@ -392,9 +392,6 @@ class Ticket(models.Model):
     def is_restricted(self):
         return bool(self.restriction)
 
-    def deadlines(self):
-        return {m: getattr(self, MILESTONE_FIELDS[m][0]) for m in Milestone}
-
     def unmet_deadlines(self):
         """{milestone: deadline} for milestones with a deadline and not yet met."""
         return {

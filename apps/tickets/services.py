@@ -430,7 +430,9 @@ def issue_notice_now(ticket: Ticket, *, issued_by) -> SupervisionNotice | None:
         defaults={"unit_id": ticket.unit_id, "deadline": unmet[milestone], "issued_by": issued_by},
     )
     if created:
-        transaction.on_commit(lambda: deliver_notices())
+        from .tasks import deliver_supervision_notices  # tasks import this module
+
+        transaction.on_commit(deliver_supervision_notices.delay)
     return notice if created else None
 
 

@@ -100,11 +100,14 @@ def test_refused_step_shows_the_reason(client, liaison, overdue):
     assert any("待签收" in str(m) for m in response.context["messages"])
 
 
-def test_staff_send_notice_and_reroute_actions(client, staff_user, overdue, tier3_unit):
+def test_staff_send_notice_and_reroute_actions(client, staff_user, overdue, tier3_unit,
+                                              django_capture_on_commit_callbacks):
     client.force_login(staff_user)
     url = reverse("admin:tickets_ticket_changelist")
-    client.post(url, {"action": "send_supervision_notice", "_selected_action": [overdue.pk]})
-    assert SupervisionNotice.objects.filter(ticket=overdue, issued_by=staff_user).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "send_supervision_notice", "_selected_action": [overdue.pk]})
+    notice = SupervisionNotice.objects.get(ticket=overdue, issued_by=staff_user)
+    assert notice.delivered_at is not None  # the delivery task ran after the commit
     confirm = client.post(url, {"action": "reroute", "_selected_action": [overdue.pk]})
     assert confirm.status_code == 200 and "form" in confirm.context
     client.post(url, {"action": "reroute", "_selected_action": [overdue.pk], "unit": tier3_unit.pk})
