@@ -12,7 +12,10 @@ from tests.factories import UserFactory
 
 from .conftest import login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_staff_revises_and_publishes_nantong_list(page, screenshot):

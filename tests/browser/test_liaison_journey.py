@@ -9,7 +9,10 @@ from tests.factories import ContactFactory, UnitFactory, UserFactory
 
 from .conftest import login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_liaison_updates_duty_phone_and_replaces_liaison(page, screenshot):

@@ -15,7 +15,10 @@ from tests.factories import RegionFactory, UnitFactory, UserFactory
 
 from .conftest import login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_overdue_ticket_signed_and_notice_acknowledged(page, screenshot):

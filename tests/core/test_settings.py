@@ -74,7 +74,7 @@ print("ok")
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite-specific locking")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_processes_never_hit_database_is_locked():
     from apps.directory.models import Region
 

@@ -100,8 +100,9 @@ def test_refused_step_shows_the_reason(client, liaison, overdue):
     assert any("待签收" in str(m) for m in response.context["messages"])
 
 
-def test_staff_send_notice_and_reroute_actions(client, staff_user, overdue, tier3_unit,
-                                              django_capture_on_commit_callbacks):
+def test_staff_send_notice_and_reroute_actions(
+    client, staff_user, overdue, tier3_unit, django_capture_on_commit_callbacks
+):
     client.force_login(staff_user)
     url = reverse("admin:tickets_ticket_changelist")
     with django_capture_on_commit_callbacks(execute=True):
