@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ENV := DJANGO_DEBUG=True
 
-.PHONY: demo test install install-test lint migrate reference-data demo-data run browser-test bench clean
+.PHONY: demo test install install-test lint migrate reference-data demo-data run browser-test bench bench-tickets clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,7 @@ reference-data: migrate
 
 demo-data: reference-data
 	$(DEMO_ENV) $(PY) manage.py create_demo_accounts
+	$(DEMO_ENV) $(PY) manage.py generate_demo_tickets --count 3000 --if-empty
 
 run:
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(DEMO_ENV) $(VENV)/bin/honcho -f Procfile start
@@ -48,6 +49,12 @@ browser-test: install-test
 bench: install
 	$(DEMO_ENV) $(PY) bench/diversion_lookup.py
 	$(DEMO_ENV) $(PY) bench/diversion_import.py
+
+# PostgreSQL: set DATABASE_URL. The first run generates 1,000,000 tickets (about 5 minutes).
+bench-tickets: install
+	$(DEMO_ENV) $(PY) bench/tickets_scan.py
+	$(DEMO_ENV) $(PY) bench/tickets_admin.py
+	$(DEMO_ENV) $(PY) bench/tickets_ingest.py
 
 clean:
 	rm -rf var staticfiles

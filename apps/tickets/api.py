@@ -101,10 +101,12 @@ class TicketInSerializer(serializers.Serializer):
             raise ValidationError(_("The ticket cannot be received in the future."))
         return value
 
-    def to_ticket_fields(self):
-        data = dict(self.validated_data)
-        data["restriction"] = data.pop("restricted", "")
-        return data
+
+def ticket_fields(validated) -> dict:
+    """Validated API fields as ticket fields (``restricted`` is stored as ``restriction``)."""
+    fields = dict(validated)
+    fields["restriction"] = fields.pop("restricted", "")
+    return fields
 
 
 def deadlines_of(ticket) -> dict:
@@ -288,7 +290,9 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
                 return Response(self._out(seen.ticket), status=status.HTTP_200_OK)
         incoming = TicketInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        (result,) = ingest([incoming.to_ticket_fields()], platform=platform, actor=request.user)
+        (result,) = ingest(
+            [ticket_fields(incoming.validated_data)], platform=platform, actor=request.user
+        )
         if result.errors:
             raise ValidationError(result.errors)
         if key:
@@ -299,8 +303,11 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
                     )
             except IntegrityError:
                 pass  # the same key raced in: both answers name the same ticket
-        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
-        return Response(self._out(result.ticket), status=code)
+        if not result.created:
+            return Response(self._out(result.ticket), status=status.HTTP_200_OK)
+        # A new ticket has its region, unit and item loaded already: no re-read needed.
+        created = TicketOutSerializer(result.ticket, context=self.get_serializer_context())
+        return Response(created.data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TicketInSerializer(many=True))
     @action(detail=False, methods=["post"])
@@ -312,13 +319,14 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
                 {"non_field_errors": [_("At most %(n)d tickets per batch.") % {"n": BATCH_LIMIT}]}
             )
         answers, valid, positions = [None] * len(request.data), [], []
+        incoming = TicketInSerializer()  # one instance: DRF builds its fields once, not per item
         for index, data in enumerate(request.data):
-            incoming = TicketInSerializer(data=data)
-            if incoming.is_valid():
-                valid.append(incoming.to_ticket_fields())
-                positions.append(index)
+            try:
+                valid.append(ticket_fields(incoming.run_validation(data)))
+            except ValidationError as exc:
+                answers[index] = {"index": index, "result": "error", "errors": exc.detail}
             else:
-                answers[index] = {"index": index, "result": "error", "errors": incoming.errors}
+                positions.append(index)
         results = ingest(valid, platform=request.user.platform, actor=request.user)
         for index, result in zip(positions, results, strict=True):
             if result.errors:

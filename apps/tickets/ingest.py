@@ -1,15 +1,19 @@
 """Receiving tickets from the platforms, one or a thousand at a time, with one code path.
 
 References (region, unit, item, co-units) are resolved for the whole batch in a few
-queries, deadlines come from one ``DeadlineBook``, and the rows are written with
-``bulk_create``: so a single POST and a batch behave the same, and a batch is fast.
+queries, deadlines come from one ``DeadlineBook``, and the rows are written in one
+statement per table (``bulk_create``; on PostgreSQL ``apps.core.bulk.insert_rows``, the same
+rows several times faster): so a single POST and a batch behave the same, and a batch
+is fast.
 """
 
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.bulk import insert_rows
 from apps.directory.models import Region, Unit
 from apps.diversion.models import DiversionItem, DiversionList
 
@@ -36,6 +40,8 @@ class References:
         }
         unit_ids = {i["unit"] for i in items} | {u for i in items for u in i.get("co_units", ())}
         self.units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids, is_active=True)}
+        # Only the items the batch names are read (a list has hundreds).
+        self._codes = {i["diversion_item"] for i in items if i.get("diversion_item")}
         self._lists, self._items = {}, {}
 
     def lists_for(self, region):
@@ -52,7 +58,10 @@ class References:
     def item(self, diversion_list, code):
         if diversion_list.pk not in self._items:
             self._items[diversion_list.pk] = {
-                i.item_code: i for i in DiversionItem.objects.filter(diversion_list=diversion_list)
+                i.item_code: i
+                for i in DiversionItem.objects.filter(
+                    diversion_list=diversion_list, item_code__in=self._codes
+                )
             }
         return self._items[diversion_list.pk].get(code)
 
@@ -154,22 +163,45 @@ def ingest(items: list[dict], *, platform: str, actor=None) -> list[IngestResult
 
 @transaction.atomic
 def _save(new, platform, actor):
-    tickets = Ticket.objects.bulk_create([r.ticket for r in new])
-    TicketEvent.objects.bulk_create(
-        TicketEvent(
-            ticket=t,
-            type=TicketEvent.Type.CREATED,
-            at=t.received_at,
-            unit_id=t.unit_id,
-            actor=actor,
-            platform=platform,
-        )
-        for t in tickets
+    tickets = _create_tickets([r.ticket for r in new])
+    recorded = timezone.now()
+    insert_rows(
+        TicketEvent,
+        [
+            {
+                "ticket_id": t.pk,
+                "type": TicketEvent.Type.CREATED,
+                "at": t.received_at,
+                "unit_id": t.unit_id,
+                "actor_id": actor.pk if actor else None,
+                "platform": platform,
+                "data": {},
+                "recorded_at": recorded,
+            }
+            for t in tickets
+        ],
     )
     through = Ticket.co_units.through
-    through.objects.bulk_create(
-        through(ticket_id=t.pk, unit_id=u.pk) for t in tickets for u in t._co_units
+    insert_rows(
+        through, [{"ticket_id": t.pk, "unit_id": u.pk} for t in tickets for u in t._co_units]
     )
+
+
+TICKET_COLUMNS = [f.attname for f in Ticket._meta.concrete_fields if not f.primary_key]
+
+
+def _create_tickets(tickets):
+    """``bulk_create``, through ``insert_rows`` (several times faster on PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return Ticket.objects.bulk_create(tickets)
+    now = timezone.now()
+    for ticket in tickets:
+        ticket.created_at = now  # auto_now_add, as bulk_create would stamp it
+    ids = insert_rows(Ticket, [{n: t.__dict__[n] for n in TICKET_COLUMNS} for t in tickets])
+    for ticket, pk in zip(tickets, ids, strict=True):
+        ticket.pk = pk
+        ticket._state.adding, ticket._state.db = False, connection.alias
+    return tickets
 
 
 def _one_by_one(items, results, platform, actor):

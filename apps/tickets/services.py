@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.bulk import insert_rows, update_column
 from apps.core.claims import claim
 from apps.directory.models import ContactRole
 
@@ -20,6 +21,7 @@ from .deadlines import DeadlineBook
 from .models import (
     MILESTONE_FIELDS,
     OPEN_STATUSES,
+    Milestone,
     NoticeLevel,
     Status,
     SupervisionNotice,
@@ -223,29 +225,38 @@ def reroute(ticket: Ticket, unit, *, actor, co_units=(), now=None) -> Ticket:
 # --- Supervision -------------------------------------------------------------------------
 
 SCAN_BATCH = 2000
-CLAIM_LEASE = timedelta(minutes=5)  # a crashed worker's batch is taken up again after this
+# What the scan reads of a ticket.
+SCAN_FIELDS = (
+    "id",
+    "status",
+    "unit_id",
+    "routing_round",
+    "circular_at",
+    "warn_at",
+    *[f for pair in MILESTONE_FIELDS.values() for f in pair],
+)
 
 
 def scan_overdue(now=None) -> dict:
     """Issue every warning, notice, escalation and circular that has fallen due.
 
     State-based: whatever is due by ``now`` and not yet issued is issued, so a missed
-    run catches up. Tickets are claimed by a conditional UPDATE and every notice is
-    unique per (ticket, round, milestone, level), so concurrent scans never double up.
+    run catches up. Each batch of due tickets is locked (``FOR UPDATE SKIP LOCKED``: a
+    concurrent scan takes other tickets) and its ``next_check_at`` moved on before the
+    locks go, and every notice is unique per (ticket, round, milestone, level), so
+    concurrent scans never double up. A scan that dies rolls its batch back: the tickets
+    are due again at once. (SQLite runs one writer at a time.)
     """
     now = now or timezone.now()
     policy = SupervisionPolicy.current()
     issued = circulated = 0
     while True:
         with transaction.atomic():
-            claimed = claim(
-                Ticket,
-                where="next_check_at <= %s",
-                params=[now],
-                set_="next_check_at = %s",
-                set_params=[now + CLAIM_LEASE],
-                order_by="next_check_at",
-                limit=SCAN_BATCH,
+            claimed = list(
+                Ticket.objects.filter(next_check_at__lte=now)
+                .order_by("next_check_at")
+                .select_for_update(skip_locked=True)
+                .only(*SCAN_FIELDS)[:SCAN_BATCH]
             )
             if not claimed:
                 break
@@ -256,16 +267,8 @@ def scan_overdue(now=None) -> dict:
     return {"issued": issued, "circulated": circulated, "delivered": delivered}
 
 
-def _process_claimed(ids, now, policy):
-    tickets = Ticket.objects.filter(pk__in=ids).only(
-        "id",
-        "status",
-        "unit_id",
-        "routing_round",
-        "circular_at",
-        "warn_at",
-        *[f for pair in MILESTONE_FIELDS.values() for f in pair],
-    )
+def _process_claimed(tickets, now, policy):
+    ids = [t.pk for t in tickets]
     notices, circular_ids, updates = [], [], []
     for ticket in tickets:
         upcoming = []
@@ -277,21 +280,26 @@ def _process_claimed(ids, now, policy):
                     circular_ids.append(ticket.pk)
                 elif level != NoticeLevel.WARNING or now < due:
                     notices.append(
-                        SupervisionNotice(
-                            ticket_id=ticket.pk,
-                            routing_round=ticket.routing_round,
-                            milestone=milestone,
-                            level=level,
-                            unit_id=ticket.unit_id,
-                            deadline=due,
-                            created_at=now,
-                        )
+                        {
+                            "ticket_id": ticket.pk,
+                            "routing_round": ticket.routing_round,
+                            "milestone": milestone,
+                            "level": level,
+                            "unit_id": ticket.unit_id,
+                            "deadline": due,
+                            "created_at": now,
+                            "delivered_at": None,
+                            "read_at": None,
+                            "acknowledged_at": None,
+                            "acknowledged_by_id": None,
+                            "issued_by_id": None,
+                        }
                     )
         ticket.next_check_at = min(upcoming, default=None)
         updates.append(ticket)
     # A notice another scan already issued is skipped by the unique constraint.
-    SupervisionNotice.objects.bulk_create(notices, ignore_conflicts=True, batch_size=1000)
-    Ticket.objects.bulk_update(updates, ["next_check_at"], batch_size=1000)
+    insert_rows(SupervisionNotice, notices, ignore_conflicts=True)
+    update_column(Ticket, updates, "next_check_at")
     circulated = 0
     if circular_ids:
         circulated = Ticket.objects.filter(pk__in=circular_ids, circular_at__isnull=True).update(
@@ -306,6 +314,20 @@ NOTICE_SUBJECTS = {
     NoticeLevel.NOTICE: "【督办通知】",
     NoticeLevel.ESCALATION: "【督办升级】",
 }
+
+
+# What the delivery reads of a notice, its ticket and its unit.
+DIGEST_FIELDS = (
+    "id",
+    "ticket_id",
+    "unit_id",
+    "level",
+    "milestone",
+    "deadline",
+    "created_at",
+    "ticket__external_id",
+    "unit__name",
+)
 
 
 def deliver_notices(now=None, *, limit=5000) -> int:
@@ -331,17 +353,25 @@ def deliver_notices(now=None, *, limit=5000) -> int:
             notices = list(
                 SupervisionNotice.objects.filter(pk__in=ids)
                 .select_related("ticket", "unit")
+                .only(*DIGEST_FIELDS)
                 .order_by("unit_id", "id")
             )
-            TicketEvent.objects.bulk_create(
-                TicketEvent(
-                    ticket_id=n.ticket_id,
-                    type=TicketEvent.Type.NOTICE,
-                    at=now,
-                    unit_id=n.unit_id,
-                    data={"number": n.number, "level": n.level, "milestone": n.milestone},
-                )
-                for n in notices
+            recorded = timezone.now()
+            insert_rows(
+                TicketEvent,
+                [
+                    {
+                        "ticket_id": n.ticket_id,
+                        "type": TicketEvent.Type.NOTICE,
+                        "at": now,
+                        "unit_id": n.unit_id,
+                        "actor_id": None,
+                        "platform": "",
+                        "data": {"number": n.number, "level": n.level, "milestone": n.milestone},
+                        "recorded_at": recorded,
+                    }
+                    for n in notices
+                ],
             )
             messages = _digest_emails(notices)
         _send(messages)
@@ -376,18 +406,21 @@ def _digest_emails(notices):
     units = {n.unit_id for n in notices}
     liaisons, leaders = _recipients(units)
     lines_by_address = {}
+    # Translated once per digest, not once per notice.
+    template = _(
+        "%(subject)s%(number)s %(unit)s: ticket %(ticket)s must %(milestone)s by %(deadline)s."
+    )
+    milestones = {value: str(label) for value, label in Milestone.choices}
     for notice in notices:
         addresses = set(liaisons.get(notice.unit_id, ()))
         if notice.level == NoticeLevel.ESCALATION:
             addresses |= leaders.get(notice.unit_id, set())
-        line = _(
-            "%(subject)s%(number)s %(unit)s: ticket %(ticket)s must %(milestone)s by %(deadline)s."
-        ) % {
+        line = template % {
             "subject": NOTICE_SUBJECTS[notice.level],
             "number": notice.number,
             "unit": notice.unit.name,
             "ticket": notice.ticket.external_id,
-            "milestone": notice.get_milestone_display(),
+            "milestone": milestones.get(notice.milestone, notice.milestone),
             "deadline": timezone.localtime(notice.deadline).strftime("%Y-%m-%d %H:%M"),
         }
         for address in addresses:

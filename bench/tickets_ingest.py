@@ -1,0 +1,295 @@
+"""Ticket intake through the real HTTP API, beside a bare bulk_create of the same rows.
+
+(a) single POST /api/v1/tickets/ from a pool of 8 keep-alive clients (target >= 300
+    tickets/s); (b) POST /api/v1/tickets/batch/ with 1,000 tickets a request (target >=
+    5,000 tickets/s); (c) the floor: ``Ticket.objects.bulk_create`` of rows whose fields
+    (deadlines included) were computed beforehand.
+
+The API is served by gunicorn with two workers (gthread, 4 threads each, so that HTTP
+keep-alive works) in production mode (DJANGO_DEBUG=False), on 127.0.0.1 only; it is
+stopped at the end whatever happens. Every ticket the benchmark creates is deleted
+again. Run on PostgreSQL:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/linkage_bench \\
+        .venv/bin/python bench/tickets_ingest.py
+
+Knobs: BENCH_SINGLE (2,000 requests), BENCH_BATCHES (10), BENCH_WORKER_CLASS (gthread;
+``sync`` closes the connection after every request), BENCH_THREADS (4).
+"""
+
+import http.client
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta
+
+from _setup import ROOT, percentile, setup
+
+setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from apps.accounts.roles import Role  # noqa: E402
+from apps.accounts.services import create_account  # noqa: E402
+from apps.directory.models import Region, Unit  # noqa: E402
+from apps.diversion.lookup import list_in_force  # noqa: E402
+from apps.tickets.deadlines import DeadlineBook  # noqa: E402
+from apps.tickets.models import Ticket, TicketEvent  # noqa: E402
+from apps.tickets.services import new_ticket  # noqa: E402
+
+SINGLE = int(os.environ.get("BENCH_SINGLE", 2000))
+CLIENTS = 8
+BATCH = 1000
+BATCHES = int(os.environ.get("BENCH_BATCHES", 10))
+BATCH_CLIENTS = 2
+# gthread keeps HTTP connections alive; BENCH_WORKER_CLASS=sync for the classic worker.
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "gthread")
+THREADS = int(os.environ.get("BENCH_THREADS", 4))
+RUN = uuid.uuid4().hex[:8]
+PREFIX = f"BENCH-{RUN}-"
+
+account = create_account("bench-platform-12345", uuid.uuid4().hex, Role.PLATFORM, platform="12345")
+token = account.auth_token.key
+region = Region.objects.get(division_code="320600")
+police = Unit.objects.get(region=region, name="市公安局")
+items = list(list_in_force(region).items.filter(direction="hotline_to_police"))
+random.seed(12345)
+tickets_before = Ticket.objects.count()
+
+
+def body(n):
+    urgency = random.choices(["general", "urgent", "major"], [80, 17, 3])[0]
+    item = random.choice(items)
+    received = timezone.now() - timedelta(minutes=random.uniform(1, 120))
+    return {
+        "external_id": f"{PREFIX}{n:08d}",
+        "region": "320600",
+        "received_at": timezone.localtime(received).isoformat(),
+        "channel": "phone",
+        "transfer_method": "one_key",
+        "urgency": urgency,
+        "unit": police.pk,
+        "diversion_item": item.item_code,
+        "summary": f"市民来电反映人民路{n % 400}号{item.subcategory or item.category}，请处置。",
+        "caller_phone": f"138{random.randrange(10**8):08d}",
+        "restricted": False,
+    }
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(port):
+    env = dict(
+        os.environ,
+        DJANGO_DEBUG="False",
+        DJANGO_SECRET_KEY=uuid.uuid4().hex * 2,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="False",
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--worker-class",
+            WORKER_CLASS,
+            "--threads",
+            str(THREADS),
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start within 30 s")
+
+
+def stop_gunicorn(server):
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+class Client:
+    """One keep-alive HTTP connection; reconnects when the server closed it."""
+
+    def __init__(self, port):
+        self.port = port
+        self.conn = None
+
+    def post(self, path, payload):
+        data = json.dumps(payload).encode()
+        headers = {
+            "Authorization": f"Token {token}",
+            "Content-Type": "application/json",
+            "Connection": "keep-alive",
+        }
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+            try:
+                self.conn.request("POST", path, data, headers)
+                response = self.conn.getresponse()
+                answer = response.read()
+                if response.getheader("Connection", "").lower() == "close":
+                    self.conn.close()
+                    self.conn = None
+                return response.status, answer
+            except (http.client.HTTPException, OSError):
+                self.conn.close()
+                self.conn = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+
+def drive(port, payloads, path, clients, expect):
+    """Send the payloads from ``clients`` threads; returns (seconds, latencies in ms)."""
+    cursor = iter(range(len(payloads)))
+    lock = threading.Lock()
+    latencies, failures = [], []
+
+    def work():
+        client = Client(port)
+        while True:
+            with lock:
+                index = next(cursor, None)
+            if index is None:
+                return
+            start = time.perf_counter()
+            status, answer = client.post(path, payloads[index])
+            latencies.append((time.perf_counter() - start) * 1000)
+            if status != expect:
+                failures.append((status, answer[:300]))
+
+    threads = [threading.Thread(target=work) for _n in range(clients)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    if failures:
+        raise RuntimeError(f"{len(failures)} request(s) failed, e.g. {failures[0]}")
+    return elapsed, latencies
+
+
+def bare_bulk_create(payloads):
+    """The floor: the same tickets, fields computed beforehand, one bulk_create per 1,000."""
+    book = DeadlineBook()
+    list_ = list_in_force(region)
+    by_code = {i.item_code: i for i in items}
+    rows = []
+    for p in payloads:
+        rows.append(
+            new_ticket(
+                book=book,
+                source_platform="12345",
+                external_id=p["external_id"],
+                region=region,
+                received_at=datetime.fromisoformat(p["received_at"]),
+                channel=p["channel"],
+                transfer_method=p["transfer_method"],
+                urgency=p["urgency"],
+                needs_on_site=None,
+                unit=police,
+                diversion_item=by_code[p["diversion_item"]],
+                diversion_list=list_,
+                summary=p["summary"],
+                caller_phone=p["caller_phone"],
+            )
+        )
+    with override_settings(DEBUG=False):  # as in the server: no query log
+        start = time.perf_counter()
+        for first in range(0, len(rows), BATCH):
+            with transaction.atomic():
+                Ticket.objects.bulk_create(rows[first : first + BATCH])
+        return time.perf_counter() - start
+
+
+def cleanup():
+    mine = Ticket.objects.filter(external_id__startswith=PREFIX)
+    with transaction.atomic():
+        TicketEvent.objects.filter(ticket__in=mine).delete()
+        mine.delete()
+
+
+port = free_port()
+singles = [body(n) for n in range(SINGLE + 100)]
+batches = [
+    [body(n) for n in range(first, first + BATCH)]
+    for first in range(10**6, 10**6 + BATCH * (BATCHES + 1), BATCH)
+]
+floor_rows = [body(n) for n in range(2 * 10**6, 2 * 10**6 + BATCH * BATCHES)]
+try:
+    server = start_gunicorn(port)
+    try:
+        # Warm up both workers (imports, connections, caches) before measuring.
+        drive(port, singles[:100], "/api/v1/tickets/", CLIENTS, 201)
+        drive(port, batches[:1], "/api/v1/tickets/batch/", 1, 200)
+        single_s, single_ms = drive(port, singles[100:], "/api/v1/tickets/", CLIENTS, 201)
+        batch_s, batch_ms = drive(port, batches[1:], "/api/v1/tickets/batch/", BATCH_CLIENTS, 200)
+    finally:
+        stop_gunicorn(server)
+    floor_s = bare_bulk_create(floor_rows)
+    created = Ticket.objects.filter(external_id__startswith=PREFIX).count()
+    assert created == SINGLE + 100 + BATCH * (BATCHES + 1) + BATCH * BATCHES, created
+finally:
+    cleanup()
+
+single_rate = SINGLE / single_s
+batch_rate = BATCH * BATCHES / batch_s
+floor_rate = BATCH * BATCHES / floor_s
+print(
+    f"ticket intake on {connection.vendor} ({tickets_before:,} tickets present), "
+    f"gunicorn 2 {WORKER_CLASS} workers x {THREADS} thread(s), DJANGO_DEBUG=False, loopback"
+)
+print(
+    f"  (a) single POST  : {SINGLE:>6,} tickets {single_s:6.2f} s {single_rate:8,.0f} tickets/s"
+    f"  p50 {percentile(single_ms, 0.5):6.1f} ms  p95 {percentile(single_ms, 0.95):6.1f} ms"
+    f"  ({CLIENTS} clients)  target >= 300/s: {'met' if single_rate >= 300 else 'NOT met'}"
+)
+print(
+    f"  (b) batch POST   : {BATCH * BATCHES:>6,} tickets {batch_s:6.2f} s {batch_rate:8,.0f} "
+    f"tickets/s  p50 {percentile(batch_ms, 0.5):6.0f} ms per 1,000  ({BATCH_CLIENTS} clients)"
+    f"  target >= 5,000/s: {'met' if batch_rate >= 5000 else 'NOT met'}"
+)
+print(
+    f"  (c) bulk_create  : {BATCH * BATCHES:>6,} tickets {floor_s:6.2f} s {floor_rate:8,.0f} "
+    f"tickets/s  (fields precomputed, no events, in-process)"
+)
+print(
+    f"  ratios: single/bulk_create {single_rate / floor_rate:.3f}, "
+    f"batch/bulk_create {batch_rate / floor_rate:.3f}, batch/single {batch_rate / single_rate:.1f}"
+)
+sys.stdout.flush()
