@@ -24,6 +24,16 @@ admin.site.site_title = _("12345–110 Linkage Office")
 admin.site.index_title = _("Back-office")
 
 
+class SingletonAdmin(admin.ModelAdmin):
+    """For ``SingletonModel``: its one row is edited, never added twice or deleted."""
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not self.model.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class EstimatedCountPaginator(Paginator):
     """No exact COUNT(*) over a whole big table: PostgreSQL's planner estimate instead.
 

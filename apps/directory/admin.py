@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core.admin import ChangeReasonForm
+from apps.core.admin import ChangeReasonForm, SingletonAdmin
 
 from . import services
 from .models import Contact, ContactConfirmationPolicy, Region, Unit
@@ -320,11 +320,5 @@ class ContactAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ContactConfirmationPolicy)
-class ContactConfirmationPolicyAdmin(admin.ModelAdmin):
+class ContactConfirmationPolicyAdmin(SingletonAdmin):
     list_display = ("__str__", "confirm_every_days")
-
-    def has_add_permission(self, request):
-        return not ContactConfirmationPolicy.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.core.models import SingletonModel
+
 from .validators import (
     split_numbers,
     validate_credit_code,
@@ -278,7 +280,7 @@ class Contact(models.Model):
         return self.valid_to is None
 
 
-class ContactConfirmationPolicy(models.Model):
+class ContactConfirmationPolicy(SingletonModel):
     """How often liaisons must confirm their unit's contacts are current (one row)."""
 
     confirm_every_days = models.PositiveIntegerField(
@@ -296,12 +298,3 @@ class ContactConfirmationPolicy(models.Model):
 
     def __str__(self):
         return str(_("Confirm contacts every %(days)d days") % {"days": self.confirm_every_days})
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def current(cls):
-        policy, _ = cls.objects.get_or_create(pk=1)
-        return policy

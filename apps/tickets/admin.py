@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import AutocompleteFilter, BigTableAdminMixin
+from apps.core.admin import AutocompleteFilter, BigTableAdminMixin, SingletonAdmin
 from apps.directory.models import Unit
 
 from . import services
@@ -504,16 +504,10 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupervisionPolicy)
-class SupervisionPolicyAdmin(admin.ModelAdmin):
+class SupervisionPolicyAdmin(SingletonAdmin):
     list_display = (
         "__str__",
         "warning_percent",
         "escalate_after_minutes",
         "circulate_after_minutes",
     )
-
-    def has_add_permission(self, request):
-        return not SupervisionPolicy.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Platform
+from apps.core.models import SingletonModel
 from apps.directory.models import LinkageTier
 
 
@@ -185,7 +186,7 @@ class DeadlineRule(models.Model):
             raise ValidationError({"clock": _("Working days are counted in working time.")})
 
 
-class SupervisionPolicy(models.Model):
+class SupervisionPolicy(SingletonModel):
     """When warnings, supervision notices, escalation and circulars happen (one row)."""
 
     warning_percent = models.PositiveSmallIntegerField(
@@ -212,15 +213,6 @@ class SupervisionPolicy(models.Model):
 
     def __str__(self):
         return str(_("Supervision policy"))
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def current(cls):
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
 
 
 # --- Tickets ---------------------------------------------------------------------------
