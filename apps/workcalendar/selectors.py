@@ -52,6 +52,7 @@ class WorkingCalendar:
         self.periods = _load_periods()
         self._days = {}  # date -> (kind, works_as_weekday)
         self._first = self._last = None  # the loaded range of dates, both included
+        self._intervals = {}  # date -> its working intervals, built once per snapshot
 
     def prefetch(self, first, last):
         """Make sure calendar days from first to last are loaded (at most two queries)."""
@@ -75,6 +76,12 @@ class WorkingCalendar:
 
     def intervals(self, day):
         """The day's working intervals as (start, end) aware datetimes, in order."""
+        found = self._intervals.get(day)
+        if found is None:
+            found = self._intervals[day] = self._build_intervals(day)
+        return found
+
+    def _build_intervals(self, day):
         if self._first is None or not self._first <= day <= self._last:
             self.prefetch(day, day + timedelta(days=WINDOW_DAYS))
         kind, works_as = self._days.get(day, (None, None))

@@ -58,7 +58,6 @@ from apps.tickets.models import (
     TransferMethod,
     Urgency,
 )
-from apps.workcalendar.selectors import WorkingCalendar
 
 EXTERNAL_PREFIX = "DEMO"
 SEQUENCE_DIGITS = 9
@@ -440,20 +439,6 @@ class Command(BaseCommand):
         return False
 
 
-class CachedCalendar(WorkingCalendar):
-    """The working calendar with each day's intervals kept: a snapshot, like its parent."""
-
-    def __init__(self):
-        super().__init__()
-        self._intervals = {}
-
-    def intervals(self, day):
-        found = self._intervals.get(day)
-        if found is None:
-            found = self._intervals[day] = super().intervals(day)
-        return found
-
-
 _generator = None  # the generator a worker process inherits
 
 
@@ -563,8 +548,6 @@ class Generator:
         self.now = now
         self.copy = copy
         self.book = DeadlineBook()
-        # Same arithmetic, each day's working intervals built once instead of per call.
-        self.book.calendar = CachedCalendar()
         self.policy = self.book.supervision
         # One sequence over both platforms, so that a batch knows its numbers by itself.
         self.sequence = max(self._highest_sequence(p) for p in Platform.values)
