@@ -50,9 +50,6 @@ class DiversionListQuerySet(models.QuerySet):
             Q(effective_to__isnull=True) | Q(effective_to__gt=at), effective_from__lte=at
         )
 
-    def for_region(self, region):
-        return self.filter(region=region)
-
 
 class DiversionList(models.Model):
     """One version of a region's diversion list (分流转办事项清单)."""

@@ -13,10 +13,6 @@ def end_of_day(day):
     return timezone.make_aware(datetime.combine(day, time.max))
 
 
-def lists_in_force(at=None):
-    return DiversionList.objects.in_force(at).select_related("region")
-
-
 def items_with_units():
     return DiversionItem.objects.select_related(
         "diversion_list__region", "lead_unit"

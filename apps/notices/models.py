@@ -7,9 +7,6 @@ class NoticeQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(recipient=user)
 
-    def unread(self):
-        return self.filter(read_at__isnull=True)
-
 
 class Notice(models.Model):
     """One message in a person's in-app inbox (an email copy goes out too)."""

@@ -219,9 +219,6 @@ class SupervisionPolicy(SingletonModel):
 
 
 class TicketQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(status__in=OPEN_STATUSES)
-
     def overdue(self, now=None):
         return self.filter(next_due_at__lt=now or timezone.now())
 
