@@ -191,6 +191,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {"ReturnReasonEnum": "apps.tickets.models.ReturnReason"},
 }
+# Ticket intake reuses deadline policies, the working calendar, regions, units and diversion
+# lists for this many seconds per process: edits to them reach new tickets at most this late.
+TICKET_INTAKE_CACHE_SECONDS = env.float("TICKET_INTAKE_CACHE_SECONDS", default=10)
 
 # --- Celery ---------------------------------------------------------------------------------
 # The embedded default is kombu's filesystem transport: messages are files under var/, so

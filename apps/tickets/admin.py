@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -501,6 +502,15 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
     list_display = ("name", "urgency", "linkage_tier", "priority", "is_active", "source")
     list_filter = ("is_active", "urgency", "linkage_tier")
     inlines = (DeadlineRuleInline,)
+
+    def get_fieldsets(self, request, obj=None):
+        # Staff should know when an edit takes effect (intake keeps policies a few seconds).
+        description = _(
+            "Changes apply to tickets received from at most %(seconds)s seconds after "
+            "saving; the deadlines of tickets already received stay as they are."
+        ) % {"seconds": f"{settings.TICKET_INTAKE_CACHE_SECONDS:g}"}
+        fields = self.get_fields(request, obj)
+        return [(None, {"fields": fields, "description": description})]
 
 
 @admin.register(SupervisionPolicy)

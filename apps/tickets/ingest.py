@@ -1,7 +1,8 @@
 """Receiving tickets from the platforms, one or a thousand at a time, with one code path.
 
-References (region, unit, item, co-units) are resolved for the whole batch in a few
-queries, deadlines come from one ``DeadlineBook``, and the rows are written in one
+References (region, unit, item, co-units) are resolved in memory against a snapshot of the
+reference data, deadlines come from one ``DeadlineBook`` (both kept per process for
+``TICKET_INTAKE_CACHE_SECONDS``), and the rows are written in one
 statement per table (``bulk_create``; on PostgreSQL ``apps.core.bulk.insert_rows``, the same
 rows several times faster): so a single POST and a batch behave the same, and a batch
 is fast.
@@ -9,11 +10,13 @@ is fast.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.bulk import insert_rows
+from apps.core.process_cache import ProcessCache
 from apps.directory.models import Region, Unit
 from apps.diversion.models import DiversionItem, DiversionList
 
@@ -30,40 +33,36 @@ class IngestResult:
 
 
 class References:
-    """Regions, units and lists for a batch, each loaded once."""
+    """Regions, active units, list versions in force or past and their items: read in
+    four queries, then looked up in memory."""
 
-    def __init__(self, items):
-        codes = {i["region"] for i in items}
-        self.regions = {
-            r.division_code: r
-            for r in Region.objects.filter(division_code__in=codes).select_related("parent")
+    def __init__(self):
+        self.regions = {r.division_code: r for r in Region.objects.all()}
+        by_pk = {r.pk: r for r in self.regions.values()}
+        for region in self.regions.values():  # lineage() walks parents without queries
+            Region.parent.field.set_cached_value(region, by_pk.get(region.parent_id))
+        self.units = {u.pk: u for u in Unit.objects.filter(is_active=True)}
+        for unit in self.units.values():
+            Unit.region.field.set_cached_value(unit, by_pk[unit.region_id])
+        versions = DiversionList.objects.exclude(status="draft")
+        self._lists = {}
+        for version in versions:
+            self._lists.setdefault(version.region_id, []).append(version)
+        # A ticket needs only the item's id and code: the rest would fill every process's
+        # memory with the text of every list version ever published.
+        self._items = {
+            (i.diversion_list_id, i.item_code): i
+            for i in DiversionItem.objects.filter(diversion_list__in=versions).only(
+                "diversion_list_id", "item_code"
+            )
         }
-        unit_ids = {i["unit"] for i in items} | {u for i in items for u in i.get("co_units", ())}
-        self.units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids, is_active=True)}
-        # Only the items the batch names are read (a list has hundreds).
-        self._codes = {i["diversion_item"] for i in items if i.get("diversion_item")}
-        self._lists, self._items = {}, {}
 
     def lists_for(self, region):
         """Every non-draft list version of the region and its ancestors, nearest first."""
-        if region.pk not in self._lists:
-            lineage = region.lineage()
-            versions = list(
-                DiversionList.objects.filter(region__in=lineage).exclude(status="draft")
-            )
-            rank = {r.pk: n for n, r in enumerate(lineage)}
-            self._lists[region.pk] = sorted(versions, key=lambda dl: rank[dl.region_id])
-        return self._lists[region.pk]
+        return [v for r in region.lineage() for v in self._lists.get(r.pk, ())]
 
     def item(self, diversion_list, code):
-        if diversion_list.pk not in self._items:
-            self._items[diversion_list.pk] = {
-                i.item_code: i
-                for i in DiversionItem.objects.filter(
-                    diversion_list=diversion_list, item_code__in=self._codes
-                )
-            }
-        return self._items[diversion_list.pk].get(code)
+        return self._items.get((diversion_list.pk, code))
 
     def list_in_force(self, region, at):
         for version in self.lists_for(region):
@@ -72,6 +71,29 @@ class References:
             ):
                 return version
         return None
+
+    def knows(self, item):
+        """False when the item names a region, unit or diversion item this snapshot
+        lacks: it may be newer than the snapshot."""
+        region = self.regions.get(item["region"])
+        if region is None or any(
+            u not in self.units for u in (item["unit"], *item.get("co_units", ()))
+        ):
+            return False
+        if not item.get("diversion_item"):
+            return True
+        diversion_list = self.list_in_force(region, item["received_at"])
+        return diversion_list is not None and self.item(diversion_list, item["diversion_item"])
+
+
+def intake_snapshot():
+    return References(), DeadlineBook()
+
+
+# Shared by every intake in this process. Staff edits (a deadline policy, a unit closed, a
+# list published) reach intake when the copy expires; a reference the copy lacks (a unit
+# created a moment ago) makes it re-read at once rather than refuse the ticket.
+_intake = ProcessCache(intake_snapshot, seconds=lambda: settings.TICKET_INTAKE_CACHE_SECONDS)
 
 
 def _resolve(item, refs: References):
@@ -125,13 +147,10 @@ def _resolve(item, refs: References):
 def ingest(items: list[dict], *, platform: str, actor=None) -> list[IngestResult]:
     """Create the tickets that are new; return the existing one for a known external id."""
     results = [IngestResult() for _item in items]
-    existing = {
-        t.external_id: t
-        for t in Ticket.objects.filter(
-            source_platform=platform, external_id__in=[i["external_id"] for i in items]
-        )
-    }
-    refs, book = References(items), DeadlineBook()
+    existing = _existing(platform, [i["external_id"] for i in items])
+    refs, book = _intake.get()
+    if not all(refs.knows(i) for i in items):
+        refs, book = _intake.refresh()
     pending, first_of = [], {}
     for index, item in enumerate(items):
         known = existing.get(item["external_id"])
@@ -159,6 +178,16 @@ def ingest(items: list[dict], *, platform: str, actor=None) -> list[IngestResult
     for index, first in pending:
         results[index].ticket = results[first].ticket
     return results
+
+
+def _existing(platform, external_ids):
+    """{external id: ticket} of those already received. Asks for two columns first: new
+    tickets are the common case, and reading all of a ticket's columns costs more."""
+    of_platform = Ticket.objects.filter(source_platform=platform)
+    known = of_platform.filter(external_id__in=external_ids).values_list("pk", flat=True)
+    if not known:
+        return {}
+    return {t.external_id: t for t in of_platform.filter(pk__in=list(known))}
 
 
 @transaction.atomic

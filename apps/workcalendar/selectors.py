@@ -17,6 +17,7 @@ scan over thousands of tickets) builds one ``WorkingCalendar`` and passes it as
 ``calendar=`` to all calls, so the whole batch costs a handful of queries.
 """
 
+import threading
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -44,7 +45,8 @@ class WorkingCalendar:
     """A snapshot of the working periods plus calendar days read on demand.
 
     Reuse one instance for a batch of computations; build a new one (or let the functions
-    below do it) to see edits made since.
+    below do it) to see edits made since. Threads may share one (ticket intake does):
+    loading more days is done under a lock.
     """
 
     def __init__(self):
@@ -53,9 +55,14 @@ class WorkingCalendar:
         self._days = {}  # date -> (kind, works_as_weekday)
         self._first = self._last = None  # the loaded range of dates, both included
         self._intervals = {}  # date -> its working intervals, built once per snapshot
+        self._lock = threading.Lock()
 
     def prefetch(self, first, last):
         """Make sure calendar days from first to last are loaded (at most two queries)."""
+        with self._lock:
+            self._extend(first, last)
+
+    def _extend(self, first, last):
         if self._first is None:
             self._load(first, last)
             self._first, self._last = first, last
@@ -82,9 +89,10 @@ class WorkingCalendar:
         return found
 
     def _build_intervals(self, day):
-        if self._first is None or not self._first <= day <= self._last:
-            self.prefetch(day, day + timedelta(days=WINDOW_DAYS))
-        kind, works_as = self._days.get(day, (None, None))
+        with self._lock:
+            if self._first is None or not self._first <= day <= self._last:
+                self._extend(day, day + timedelta(days=WINDOW_DAYS))
+            kind, works_as = self._days.get(day, (None, None))
         if kind == DayKind.WORKDAY:
             weekday = works_as
         elif kind == DayKind.HOLIDAY:

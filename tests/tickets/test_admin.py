@@ -146,3 +146,13 @@ def test_changelist_queries_do_not_grow_with_rows(
     with django_assert_max_num_queries(12):
         client.get(reverse("admin:tickets_ticket_changelist"))
     assert Ticket.objects.count() == 30
+
+
+def test_policy_form_says_when_an_edit_takes_effect(client, staff_user, settings):
+    from apps.tickets.models import DeadlinePolicy
+
+    settings.TICKET_INTAKE_CACHE_SECONDS = 10
+    client.force_login(staff_user)
+    policy = DeadlinePolicy.objects.get(name="一般工单默认时限")
+    page = client.get(reverse("admin:tickets_deadlinepolicy_change", args=[policy.pk]))
+    assert "最迟 10 秒内新收到的工单即按修改后的规则计算时限" in page.content.decode()

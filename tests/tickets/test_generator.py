@@ -116,7 +116,7 @@ def test_status_matches_timestamps_and_events(tickets):
 
 
 def test_tickets_follow_the_lists_in_force(tickets):
-    refs = References([])
+    refs = References()
     for t in tickets:
         assert t.diversion_list == refs.list_in_force(t.region, t.received_at)
         assert t.diversion_item.diversion_list_id == t.diversion_list_id

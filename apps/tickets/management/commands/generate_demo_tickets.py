@@ -211,7 +211,7 @@ class Plan:
     """Regions, their lists over the period, and unit candidates: loaded once."""
 
     def __init__(self, regions):
-        self.refs = References([])
+        self.refs = References()
         self.regions = []
         self.weights = []
         self.pools = {}  # (region pk, list pk) -> Pool
