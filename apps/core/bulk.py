@@ -5,6 +5,7 @@ most of their time at this scale on PostgreSQL; these helpers send each column a
 array literal instead (``unnest``). Elsewhere they fall back to the ORM.
 """
 
+import functools
 import json
 
 from django.db import connection
@@ -37,11 +38,11 @@ def insert_rows(model, rows, *, ignore_conflicts=False) -> list[int]:
             [model(**row) for row in rows], ignore_conflicts=ignore_conflicts, batch_size=1000
         )
         return [obj.pk for obj in created]
-    fields = {f.attname: f for f in model._meta.concrete_fields}
+    fields, db_types = _columns(model)
     names = list(rows[0])
     arrays, casts = [], []
     for name in names:
-        db_type = fields[name].db_type(connection).split("(")[0]
+        db_type = db_types[name]
         values = [row[name] for row in rows]
         if db_type == "jsonb":
             values = [json.dumps(v) for v in values]
@@ -60,6 +61,13 @@ def insert_rows(model, rows, *, ignore_conflicts=False) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, arrays)
         return [row[0] for row in cursor.fetchall()]
+
+
+@functools.cache
+def _columns(model):
+    """{attname: field} and {attname: PostgreSQL type without its length}, once per model."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    return fields, {n: f.db_type(connection).split("(")[0] for n, f in fields.items()}
 
 
 def update_column(model, objects, name):

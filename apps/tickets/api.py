@@ -15,6 +15,8 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from apps.core.serializers import FieldsBuiltOnce
+
 from . import services
 from .ingest import ingest
 from .models import (
@@ -68,7 +70,7 @@ class RestrictedField(serializers.Field):
         return bool(value)
 
 
-class TicketInSerializer(serializers.Serializer):
+class TicketInSerializer(FieldsBuiltOnce, serializers.Serializer):
     """One ticket as a platform pushes it; references are checked in bulk afterwards."""
 
     external_id = serializers.CharField(max_length=64)
@@ -119,7 +121,7 @@ class UnitRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class TicketOutSerializer(serializers.ModelSerializer):
+class TicketOutSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     region = serializers.CharField(source="region.division_code")
     unit = UnitRefSerializer()
     diversion_item = serializers.CharField(source="diversion_item.item_code", default=None)
@@ -274,8 +276,8 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
     def create(self, request):
         platform = request.user.platform
         key = request.headers.get("Idempotency-Key", "")
-        digest = body_hash(request.data)
         if key:
+            digest = body_hash(request.data)
             seen = IdempotencyKey.objects.filter(platform=platform, key=key).first()
             if seen is not None:
                 if seen.request_hash != digest:
