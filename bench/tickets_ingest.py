@@ -28,6 +28,7 @@ import threading
 import time
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from _setup import ROOT, percentile, setup
 
@@ -173,6 +174,31 @@ class Client:
         raise AssertionError("unreachable")
 
 
+def workers_cpu_seconds(server):
+    """CPU time the gunicorn workers have used so far (Linux /proc; None elsewhere): the
+    per-ticket figure it gives varies far less between runs than tickets per second on a
+    shared machine."""
+    try:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        ticks = 0
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return None
+
+
+def measure(server, port, payloads, path, clients, expect):
+    """drive(), plus the workers' CPU milliseconds per ticket (None where unknown)."""
+    before = workers_cpu_seconds(server)
+    elapsed, latencies = drive(port, payloads, path, clients, expect)
+    after = workers_cpu_seconds(server)
+    tickets = sum(len(p) if isinstance(p, list) else 1 for p in payloads)
+    cpu_ms = None if before is None else (after - before) * 1000 / tickets
+    return elapsed, latencies, cpu_ms
+
+
 def drive(port, payloads, path, clients, expect):
     """Send the payloads from ``clients`` threads; returns (seconds, latencies in ms)."""
     cursor = iter(range(len(payloads)))
@@ -244,6 +270,18 @@ def cleanup():
         mine.delete()
 
 
+def settle():
+    """Start from the same state every run: earlier runs' deleted rows vacuumed away and
+    no checkpoint pending (one falling inside a measurement costs it a third)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "VACUUM (ANALYZE) tickets_ticket, tickets_ticketevent, tickets_ticket_co_units"
+        )
+        cursor.execute("CHECKPOINT")
+
+
 port = free_port()
 singles = [body(n) for n in range(SINGLE + 100)]
 batches = [
@@ -251,14 +289,19 @@ batches = [
     for first in range(10**6, 10**6 + BATCH * (BATCHES + 1), BATCH)
 ]
 floor_rows = [body(n) for n in range(2 * 10**6, 2 * 10**6 + BATCH * BATCHES)]
+settle()
 try:
     server = start_gunicorn(port)
     try:
         # Warm up both workers (imports, connections, caches) before measuring.
         drive(port, singles[:100], "/api/v1/tickets/", CLIENTS, 201)
         drive(port, batches[:1], "/api/v1/tickets/batch/", 1, 200)
-        single_s, single_ms = drive(port, singles[100:], "/api/v1/tickets/", CLIENTS, 201)
-        batch_s, batch_ms = drive(port, batches[1:], "/api/v1/tickets/batch/", BATCH_CLIENTS, 200)
+        single_s, single_ms, single_cpu = measure(
+            server, port, singles[100:], "/api/v1/tickets/", CLIENTS, 201
+        )
+        batch_s, batch_ms, batch_cpu = measure(
+            server, port, batches[1:], "/api/v1/tickets/batch/", BATCH_CLIENTS, 200
+        )
     finally:
         stop_gunicorn(server)
     floor_s = bare_bulk_create(floor_rows)
@@ -288,6 +331,11 @@ print(
     f"  (c) bulk_create  : {BATCH * BATCHES:>6,} tickets {floor_s:6.2f} s {floor_rate:8,.0f} "
     f"tickets/s  (fields precomputed, no events, in-process)"
 )
+if single_cpu is not None:
+    print(
+        f"  web workers' CPU per ticket: single {single_cpu:.2f} ms, batch {batch_cpu:.3f} ms "
+        f"(the rest of the 2 cores goes to PostgreSQL and the {CLIENTS} clients)"
+    )
 print(
     f"  ratios: single/bulk_create {single_rate / floor_rate:.3f}, "
     f"batch/bulk_create {batch_rate / floor_rate:.3f}, batch/single {batch_rate / single_rate:.1f}"
