@@ -33,7 +33,7 @@ class IngestResult:
 
 
 class References:
-    """Regions, active units, list versions in force or past and their items: read in
+    """Regions, active units, every list version but drafts, and their items: read in
     four queries, then looked up in memory."""
 
     def __init__(self):
@@ -83,7 +83,10 @@ class References:
         if not item.get("diversion_item"):
             return True
         diversion_list = self.list_in_force(region, item["received_at"])
-        return diversion_list is not None and self.item(diversion_list, item["diversion_item"])
+        return (
+            diversion_list is not None
+            and self.item(diversion_list, item["diversion_item"]) is not None
+        )
 
 
 def intake_snapshot():
