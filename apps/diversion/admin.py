@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.excel import xlsx_response
 from apps.core.tabular import ImportRejected
 from apps.directory.models import Region
 
@@ -18,15 +19,8 @@ from . import exporters, importers, services
 from .models import DiversionItem, DiversionList, ListStatus, LookupSynonym
 from .selectors import diff_lists
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Uploaded files wait in the session between preview and confirmation.
 IMPORT_SESSION_KEY = "diversion_import"
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 class ImportForm(forms.Form):

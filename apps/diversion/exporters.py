@@ -1,18 +1,15 @@
 """Excel files staff exchange: a list version, a blank template, and a diff for the meeting."""
 
-import io
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
+
+from apps.core.excel import start_sheet, workbook_bytes
 
 from .importers import COLUMNS, DIRECTION_LABELS
 from .models import DiversionList
 from .snapshots import snapshot_items
 
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 WIDTHS = {
     "事项编码": 11,
     "方向": 14,
@@ -29,20 +26,7 @@ WIDTHS = {
 
 def _sheet(workbook, title, headers, first=False):
     sheet = workbook.active if first else workbook.create_sheet()
-    sheet.title = title
-    sheet.append(headers)
-    for column, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=column)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        sheet.column_dimensions[get_column_letter(column)].width = WIDTHS.get(header, 16)
-    sheet.freeze_panes = "A2"
-    return sheet
-
-
-def _bytes(workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return start_sheet(sheet, title, headers, WIDTHS)
 
 
 def _row(snapshot):
@@ -76,7 +60,7 @@ def export_list(diversion_list: DiversionList) -> bytes:
         (_("Version"), diversion_list.version, diversion_list.get_status_display()),
     ):
         about.append(list(line))
-    return _bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def export_template() -> bytes:
@@ -98,7 +82,7 @@ def export_template() -> bytes:
     ):
         help_sheet.append([column, meaning])
     help_sheet.column_dimensions["B"].width = 70
-    return _bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def export_diff(before: DiversionList, after: DiversionList, diff) -> bytes:
@@ -125,4 +109,4 @@ def export_diff(before: DiversionList, after: DiversionList, diff) -> bytes:
     about = workbook.create_sheet(_("About"))
     about.append([_("From"), str(before)])
     about.append([_("To"), str(after)])
-    return _bytes(workbook)
+    return workbook_bytes(workbook)

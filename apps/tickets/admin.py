@@ -12,9 +12,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import AutocompleteFilter, BigTableAdminMixin, SingletonAdmin
+from apps.core.excel import xlsx_response
 from apps.directory.models import Unit
 
 from . import services
+from .exporters import EXPORT_LIMIT, export_tickets
 from .models import (
     OPEN_STATUSES,
     DeadlinePolicy,
@@ -150,7 +152,7 @@ class TicketAdmin(BigTableAdminMixin, admin.ModelAdmin):
     list_select_related = ("unit", "region")
     list_per_page = 50
     inlines = (SupervisionNoticeInline, TicketEventInline)
-    actions = ("send_supervision_notice", "reroute")
+    actions = ("export_xlsx", "send_supervision_notice", "reroute")
     change_form_template = "admin/tickets/ticket/change_form.html"
     fieldsets = (
         (
@@ -306,6 +308,21 @@ class TicketAdmin(BigTableAdminMixin, admin.ModelAdmin):
                 request, _("Recorded: %(action)s.") % {"action": label}, messages.SUCCESS
             )
         return HttpResponseRedirect(reverse("admin:tickets_ticket_change", args=[pk]))
+
+    @admin.action(description=_("Export to Excel"), permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        # The queryset is what this person may see (get_queryset): a liaison exports the
+        # own unit's tickets. Counting at most one row past the limit stays cheap.
+        if queryset[: EXPORT_LIMIT + 1].count() > EXPORT_LIMIT:
+            self.message_user(
+                request,
+                _("More than %(n)s tickets are selected: narrow the list with the filters.")
+                % {"n": f"{EXPORT_LIMIT:,}"},
+                messages.ERROR,
+            )
+            return None
+        name = _("tickets-%(moment)s.xlsx") % {"moment": f"{timezone.localtime():%Y%m%d-%H%M}"}
+        return xlsx_response(export_tickets(queryset), name)
 
     # --- staff actions --------------------------------------------------------------------
 
