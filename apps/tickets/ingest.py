@@ -72,22 +72,6 @@ class References:
                 return version
         return None
 
-    def knows(self, item):
-        """False when the item names a region, unit or diversion item this snapshot
-        lacks: it may be newer than the snapshot."""
-        region = self.regions.get(item["region"])
-        if region is None or any(
-            u not in self.units for u in (item["unit"], *item.get("co_units", ()))
-        ):
-            return False
-        if not item.get("diversion_item"):
-            return True
-        diversion_list = self.list_in_force(region, item["received_at"])
-        return (
-            diversion_list is not None
-            and self.item(diversion_list, item["diversion_item"]) is not None
-        )
-
 
 def intake_snapshot():
     return References(), DeadlineBook()
@@ -152,8 +136,7 @@ def ingest(items: list[dict], *, platform: str, actor=None) -> list[IngestResult
     results = [IngestResult() for _item in items]
     existing = _existing(platform, [i["external_id"] for i in items])
     refs, book = _intake.get()
-    if not all(refs.knows(i) for i in items):
-        refs, book = _intake.refresh()
+    refreshed = False
     pending, first_of = [], {}
     for index, item in enumerate(items):
         known = existing.get(item["external_id"])
@@ -165,6 +148,11 @@ def ingest(items: list[dict], *, platform: str, actor=None) -> list[IngestResult
             pending.append((index, first_of[item["external_id"]]))
             continue
         fields, errors = _resolve(item, refs)
+        if errors and not refreshed:
+            # The snapshot may predate the reference (a unit created a moment ago).
+            refs, book = _intake.refresh()
+            refreshed = True
+            fields, errors = _resolve(item, refs)
         if errors:
             results[index].errors = errors
             continue
