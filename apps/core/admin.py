@@ -2,11 +2,14 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.paginator import Paginator
 from django.db import connection
+from django.http import Http404, HttpResponseNotAllowed
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 
 class ChangeReasonForm(forms.ModelForm):
@@ -19,9 +22,40 @@ class ChangeReasonForm(forms.ModelForm):
     )
 
 
-admin.site.site_header = _("12345–110 Linkage Office")
-admin.site.site_title = _("12345–110 Linkage Office")
-admin.site.index_title = _("Back-office")
+class RecordOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """Change history as a record: read by whoever may see the object, never written.
+
+    django-simple-history's version page is also a form that reverts the object on POST
+    (``SIMPLE_HISTORY_REVERT_DISABLED`` only hides its button), and its history pages fall
+    back to the history table for objects the person's queryset does not hold. Here both
+    pages answer only for objects of ``get_queryset`` (a liaison: the own unit), and the
+    version page only to GET.
+    """
+
+    def _visible_or_404(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        self._visible_or_404(request, object_id)
+        request.reading_history_record = True  # every field read-only, see below
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        if getattr(request, "reading_history_record", False):
+            return [f.name for f in self.model._meta.fields if f.editable]
+        return super().get_readonly_fields(request, obj)
+
+    def revert_disabled(self, request, obj=None):
+        return True
 
 
 class SingletonAdmin(admin.ModelAdmin):

@@ -8,9 +8,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core.admin import ChangeReasonForm, SingletonAdmin
+from apps.core.admin import ChangeReasonForm, RecordOnlyHistoryAdmin, SingletonAdmin
 
 from . import services
 from .models import Contact, ContactConfirmationPolicy, Region, Unit
@@ -97,7 +96,7 @@ class ContactsStaleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(RecordOnlyHistoryAdmin):
     form = UnitForm
     list_display = (
         "name",
@@ -113,6 +112,7 @@ class UnitAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "short_name", "hotline_numbers", "region__name")
     list_select_related = ("region",)
     autocomplete_fields = ("region",)
+    ordering = ("region__division_code", "name", "pk")
     inlines = (ContactInline, PastContactInline)
     actions = ("confirm_contacts",)
     history_list_display = ("history_change_reason",)
@@ -229,7 +229,7 @@ class ReplaceContactForm(forms.ModelForm):
 
 
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(RecordOnlyHistoryAdmin):
     form = ContactForm
     list_display = (
         "name",

@@ -47,7 +47,11 @@ class NoticeAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         notice = self.get_object(request, object_id)
-        if notice is not None and notice.recipient_id == request.user.pk:
+        if (
+            request.method == "GET"
+            and notice is not None
+            and notice.recipient_id == request.user.pk
+        ):
             services.mark_read(notice)
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -464,7 +464,7 @@ class SupervisionNoticeAdmin(BigTableAdminMixin, admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         notice = self.get_object(request, object_id)
-        if notice is not None and request.user.is_liaison:
+        if request.method == "GET" and notice is not None and request.user.is_liaison:
             services.mark_notice_read(notice)
         extra = dict(extra_context or {})
         extra["can_acknowledge"] = bool(notice and self._may_acknowledge(request, notice))

@@ -1,0 +1,337 @@
+"""Every admin URL, for every role, GET and POST: allowed, or refused with nothing written.
+
+The pages a library adds (history, version pages, delete, autocomplete, password change,
+the Celery Beat and token admins) are in the matrix like the project's own; a test fails
+when an admin URL exists that the matrix does not name.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import URLPattern, URLResolver, reverse
+from django.utils import timezone
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
+from rest_framework.authtoken.models import TokenProxy
+
+from apps.directory.models import ContactConfirmationPolicy, ContactRole, Region
+from apps.diversion.models import LookupSynonym
+from apps.notices.models import Notice
+from apps.tickets.ingest import ingest
+from apps.tickets.models import (
+    DeadlinePolicy,
+    Milestone,
+    NoticeLevel,
+    SupervisionNotice,
+    SupervisionPolicy,
+)
+from apps.workcalendar.models import CalendarDay, WorkingPeriod
+from tests.database import fingerprint
+from tests.factories import ContactFactory, DiversionItemFactory, DiversionListFactory
+
+ROLES = ("staff", "liaison", "leader", "platform")
+
+# What each role may do with an object, one letter a door of the model's admin:
+# L list, A add, V view (change page, GET), C change (POST), D delete, H history,
+# R a recorded version (django-simple-history's version page). Anything not listed is
+# refused, for GET and POST alike.
+MODEL_DOORS = {
+    # (model admin, object): {role: letters}
+    ("directory.region", "region"): {"staff": "LAVCDH", "leader": "LVH"},
+    ("directory.unit", "own_unit"): {
+        "staff": "LAVCDHR",
+        "liaison": "LVCHR",
+        "leader": "LVHR",
+    },
+    ("directory.unit", "other_unit"): {"staff": "LAVCDHR", "liaison": "L", "leader": "LVHR"},
+    ("directory.contact", "own_contact"): {
+        "staff": "LAVCDHR",
+        "liaison": "LAVCHR",
+        "leader": "LVHR",
+    },
+    ("directory.contact", "other_contact"): {
+        "staff": "LAVCDHR",
+        "liaison": "LA",
+        "leader": "LVHR",
+    },
+    ("directory.contactconfirmationpolicy", "contact_policy"): {"staff": "LVCH"},
+    ("notices.notice", "liaison_notice"): {"staff": "LVH", "liaison": "LVH", "leader": "L"},
+    ("accounts.user", "leader_user"): {"staff": "LAVCH"},
+    ("auth.group", "group"): {},
+    ("authtoken.tokenproxy", "token"): {},
+    ("django_celery_beat.periodictask", "periodic_task"): {},
+    ("django_celery_beat.clockedschedule", "clocked"): {},
+    ("django_celery_beat.crontabschedule", "crontab"): {},
+    ("django_celery_beat.solarschedule", "solar"): {},
+    ("django_celery_beat.intervalschedule", "interval"): {},
+    ("workcalendar.workingperiod", "working_period"): {"staff": "LAVCDH", "leader": "LVH"},
+    ("workcalendar.calendarday", "calendar_day"): {"staff": "LAVCDH", "leader": "LVH"},
+    ("diversion.diversionlist", "draft_list"): {
+        "staff": "LAVCDH",
+        "liaison": "LVH",
+        "leader": "LVH",
+    },
+    ("diversion.diversionitem", "draft_item"): {
+        "staff": "LAVCDH",
+        "liaison": "LVH",
+        "leader": "LVH",
+    },
+    ("diversion.lookupsynonym", "synonym"): {"staff": "LAVCDH"},
+    ("tickets.ticket", "own_ticket"): {"staff": "LVH", "liaison": "LVH", "leader": "LVH"},
+    ("tickets.ticket", "other_ticket"): {"staff": "LVH", "liaison": "L", "leader": "LVH"},
+    ("tickets.supervisionnotice", "own_notice"): {
+        "staff": "LVH",
+        "liaison": "LVH",
+        "leader": "LVH",
+    },
+    ("tickets.supervisionnotice", "other_notice"): {
+        "staff": "LVH",
+        "liaison": "L",
+        "leader": "LVH",
+    },
+    ("tickets.deadlinepolicy", "deadline_policy"): {"staff": "LAVCDH", "leader": "LVH"},
+    ("tickets.supervisionpolicy", "supervision_policy"): {"staff": "LVCH", "leader": "LVH"},
+}
+
+# The project's own views beside the standard ones: (url name, object or None, method),
+# who may use it. GET views are only read; POST views are refused with nothing written.
+CUSTOM_DOORS = [
+    ("directory_unit_confirm_contacts", "own_unit", "POST", "staff liaison"),
+    ("directory_unit_confirm_contacts", "other_unit", "POST", "staff"),
+    ("directory_contact_replace", "own_contact", "GET", "staff liaison"),
+    ("directory_contact_replace", "own_contact", "POST", "staff liaison"),
+    ("directory_contact_replace", "other_contact", "POST", "staff"),
+    ("diversion_diversionlist_new_version", "draft_list", "POST", "staff"),
+    ("diversion_diversionlist_publish", "draft_list", "POST", "staff"),
+    ("diversion_diversionlist_export", "draft_list", "GET", "staff liaison leader"),
+    ("diversion_diversionlist_import", "draft_list", "GET", "staff"),
+    ("diversion_diversionlist_import", "draft_list", "POST", "staff"),
+    ("diversion_diversionlist_compare", "draft_list", "GET", "staff liaison leader"),
+    ("diversion_diversionlist_derive", None, "GET", "staff"),
+    ("diversion_diversionlist_derive", None, "POST", "staff"),
+    ("diversion_diversionlist_template", None, "GET", "staff liaison leader"),
+    ("tickets_ticket_act", "own_ticket", "POST", "staff liaison"),
+    ("tickets_ticket_act", "other_ticket", "POST", "staff"),
+    ("tickets_supervisionnotice_acknowledge", "own_notice", "POST", "liaison"),
+    ("tickets_supervisionnotice_acknowledge", "other_notice", "POST", ""),
+    ("auth_user_password_change", "leader_user", "GET", "staff"),
+    ("auth_user_password_change", "leader_user", "POST", "staff"),
+    ("autocomplete", None, "GET", "staff liaison leader"),
+]
+# Site pages every signed-in admin user has; not about any one model.
+SITE_PAGES = {
+    "index",
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "jsi18n",
+    "view_on_site",
+    "app_list",
+}
+LETTER_URLS = {
+    "L": "changelist",
+    "A": "add",
+    "V": "change",
+    "C": "change",
+    "D": "delete",
+    "H": "history",
+    "R": "simple_history",
+}
+
+
+def _moment(hours_ago):
+    return timezone.now() - timedelta(hours=hours_ago)
+
+
+@pytest.fixture
+def objects(users, unit, other_unit):
+    """One object behind every door, owned by the liaison's unit or by another unit."""
+    own_contact = ContactFactory(unit=unit, role=ContactRole.LIAISON)
+    other_contact = ContactFactory(unit=other_unit, role=ContactRole.LIAISON)
+    tickets = []
+    for owner in (unit, other_unit):
+        data = {
+            "external_id": f"DOOR-{owner.pk}",
+            "region": owner.region.division_code,
+            "received_at": _moment(3),
+            "channel": "phone",
+            "transfer_method": "one_key",
+            "urgency": "urgent",
+            "unit": owner.pk,
+            "summary": "门禁测试",
+            "caller_phone": "13812345678",
+        }
+        (result,) = ingest([data], platform="12345")
+        tickets.append(result.ticket)
+    notices = [
+        SupervisionNotice.objects.create(
+            ticket=ticket,
+            routing_round=ticket.routing_round,
+            milestone=Milestone.SIGN,
+            level=NoticeLevel.NOTICE,
+            unit=ticket.unit,
+            deadline=_moment(1),
+        )
+        for ticket in tickets
+    ]
+    draft = DiversionListFactory(region=unit.region)
+    interval = IntervalSchedule.objects.create(every=5, period=IntervalSchedule.MINUTES)
+    return {
+        "region": Region.objects.get(pk=unit.region_id),
+        "own_unit": unit,
+        "other_unit": other_unit,
+        "own_contact": own_contact,
+        "other_contact": other_contact,
+        "contact_policy": ContactConfirmationPolicy.current(),
+        "liaison_notice": Notice.objects.create(
+            recipient=users["liaison"], unit=unit, kind="test", title="通知", body="正文"
+        ),
+        "leader_user": users["leader"],
+        "group": Group.objects.first(),
+        "token": TokenProxy.objects.create(user=users["platform"]),
+        "periodic_task": PeriodicTask.objects.create(
+            name="door", task="apps.tickets.tasks.scan_overdue", interval=interval
+        ),
+        "clocked": ClockedSchedule.objects.create(clocked_time=timezone.now()),
+        "crontab": CrontabSchedule.objects.create(minute="5"),
+        "solar": SolarSchedule.objects.create(event="sunset", latitude=32, longitude=120),
+        "interval": interval,
+        "working_period": WorkingPeriod.objects.first(),
+        "calendar_day": CalendarDay.objects.first(),
+        "draft_list": draft,
+        "draft_item": DiversionItemFactory(diversion_list=draft),
+        "synonym": LookupSynonym.objects.create(spoken="门禁词", listed="门禁"),
+        "own_ticket": tickets[0],
+        "other_ticket": tickets[1],
+        "own_notice": notices[0],
+        "other_notice": notices[1],
+        "deadline_policy": DeadlinePolicy.objects.first(),
+        "supervision_policy": SupervisionPolicy.current(),
+    }
+
+
+def _url(name, obj, letter=None):
+    if name == "autocomplete":
+        return reverse("admin:autocomplete") + (
+            "?app_label=tickets&model_name=ticket&field_name=unit&term="
+        )
+    if name == "tickets_ticket_act":
+        return reverse(f"admin:{name}", args=[obj.pk, "sign"])
+    if letter in ("L", "A") or obj is None:
+        return reverse(f"admin:{name}")
+    if letter == "R":
+        return reverse(f"admin:{name}", args=[obj.pk, obj.history.latest().history_id])
+    return reverse(f"admin:{name}", args=[obj.pk])
+
+
+def _refused(response):
+    if response.status_code == 302:
+        # Not an admin user: the login page. An object outside the person's queryset:
+        # the index, with Django's "does not exist" message.
+        location = response["Location"].split("?")[0]
+        return location in (reverse("admin:login"), reverse("admin:index"))
+    return response.status_code in (400, 403, 404, 405)
+
+
+def _requests(letter):
+    """(method, data) each door letter is tried with when the role may not use it."""
+    if letter in ("L", "V", "H"):
+        return [("GET", None)]
+    if letter == "C":
+        return [("POST", {"change_reason": "门禁", "name": "改名"})]
+    if letter == "D":
+        return [("GET", None), ("POST", {"post": "yes"})]
+    if letter == "R":  # the version page never writes, whoever asks
+        return [("GET", None)]
+    return [("GET", None), ("POST", {"name": "新建", "change_reason": "门禁"})]
+
+
+MODEL_CASES = [
+    (model, key, letter)
+    for (model, key), allowed in MODEL_DOORS.items()
+    for letter in "LAVCDHR"
+    if letter != "R" or any("R" in letters for letters in allowed.values())
+]
+
+
+@pytest.mark.parametrize(("model", "key", "letter"), MODEL_CASES)
+def test_model_doors(client, users, objects, model, key, letter):
+    app_label, model_name = model.split(".")
+    name = f"{app_label}_{model_name}_{LETTER_URLS[letter]}"
+    url = _url(name, objects[key], letter)
+    for role in ROLES:
+        client.force_login(users[role])
+        allowed = letter in MODEL_DOORS[(model, key)].get(role, "")
+        if allowed:
+            if letter != "C":  # allowed writes are tested where they are built
+                response = client.get(url)
+                assert response.status_code == 200, (role, url, response.status_code)
+            continue
+        for method, data in _requests(letter):
+            before = fingerprint()
+            response = _send(client, method, url, data)
+            assert _refused(response), (role, method, url, response.status_code)
+            assert fingerprint() == before, (role, method, url)
+
+
+@pytest.mark.parametrize(("name", "key", "method", "allowed"), CUSTOM_DOORS)
+def test_custom_doors(client, users, objects, name, key, method, allowed):
+    url = _url(name, objects.get(key))
+    for role in ROLES:
+        client.force_login(users[role])
+        if role in allowed.split():
+            if method == "GET":
+                response = client.get(url)
+                assert response.status_code == 200, (role, url, response.status_code)
+            continue
+        before = fingerprint()
+        response = _send(client, method, url, {"post": "yes"})
+        assert _refused(response), (role, method, url, response.status_code)
+        assert fingerprint() == before, (role, method, url)
+
+
+def test_version_pages_never_revert(client, users, objects):
+    """POST to a recorded version is refused for every role, staff and superuser too."""
+    for key in ("own_unit", "own_contact"):
+        url = _url(f"directory_{key.split('_')[1]}_simple_history", objects[key], "R")
+        for role in ROLES:
+            client.force_login(users[role])
+            before = fingerprint()
+            response = client.post(url, {"duty_phone": "0513-1", "change_reason": "x"})
+            assert _refused(response), (role, url, response.status_code)
+            assert fingerprint() == before
+
+
+def _send(client, method, url, data):
+    return client.get(url) if method == "GET" else client.post(url, data or {})
+
+
+def _admin_url_names():
+    names = set()
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(pattern.name)
+
+    walk(admin.site.get_urls())
+    return names
+
+
+def test_every_admin_url_is_in_the_matrix():
+    covered = {name for name, *_rest in CUSTOM_DOORS} | SITE_PAGES
+    for (model, _key), _allowed in MODEL_DOORS.items():
+        app_label, model_name = model.split(".")
+        covered |= {f"{app_label}_{model_name}_{suffix}" for suffix in LETTER_URLS.values()}
+    missing = _admin_url_names() - covered
+    assert not missing, f"admin URLs without a row in the role matrix: {sorted(missing)}"
