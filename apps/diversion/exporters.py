@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
-from apps.core.excel import start_sheet, workbook_bytes
+from apps.core.excel import append_row, start_sheet, workbook_bytes
 
 from .importers import COLUMNS, DIRECTION_LABELS
 from .models import DiversionList
@@ -49,7 +49,7 @@ def export_list(diversion_list: DiversionList) -> bytes:
     sheet = _sheet(workbook, _("Items"), COLUMNS, first=True)
     items = diversion_list.items.select_related("lead_unit").prefetch_related("co_units")
     for snapshot in snapshot_items(items.order_by("order", "id")).values():
-        sheet.append(_row(snapshot))
+        append_row(sheet, _row(snapshot))
     for row in sheet.iter_rows(min_row=2, min_col=5, max_col=5):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
     about = workbook.create_sheet(_("About"))
@@ -59,7 +59,7 @@ def export_list(diversion_list: DiversionList) -> bytes:
         (_("Issuing document number"), diversion_list.document_number),
         (_("Version"), diversion_list.version, diversion_list.get_status_display()),
     ):
-        about.append(list(line))
+        append_row(about, list(line))
     return workbook_bytes(workbook)
 
 
@@ -67,7 +67,7 @@ def export_template() -> bytes:
     workbook = Workbook()
     _sheet(workbook, _("Items"), COLUMNS, first=True)
     help_sheet = workbook.create_sheet(_("How to fill in"))
-    help_sheet.append([_("Column"), _("Meaning")])
+    append_row(help_sheet, [_("Column"), _("Meaning")])
     for column, meaning in (
         ("事项编码", _("Stable code of the item (e.g. H2P-011); leave empty for a new item")),
         ("方向", "、".join(DIRECTION_LABELS.values())),
@@ -80,7 +80,7 @@ def export_template() -> bytes:
         ("关键词", _("Words callers use, separated by 、")),
         ("备注", _("Notes")),
     ):
-        help_sheet.append([column, meaning])
+        append_row(help_sheet, [column, meaning])
     help_sheet.column_dimensions["B"].width = 70
     return workbook_bytes(workbook)
 
@@ -100,13 +100,13 @@ def export_diff(before: DiversionList, after: DiversionList, diff) -> bytes:
     ]
     sheet = _sheet(workbook, _("Changes"), headers, first=True)
     for snapshot in diff.added:
-        sheet.append([_("Added"), *_row(snapshot)[:5], "", "", ""])
+        append_row(sheet, [_("Added"), *_row(snapshot)[:5], "", "", ""])
     for snapshot in diff.removed:
-        sheet.append([_("Removed"), *_row(snapshot)[:5], "", "", ""])
+        append_row(sheet, [_("Removed"), *_row(snapshot)[:5], "", "", ""])
     for change in diff.changed:
         for label, old, new in change.fields:
-            sheet.append([_("Changed"), *_row(change.after)[:5], str(label), old, new])
+            append_row(sheet, [_("Changed"), *_row(change.after)[:5], str(label), old, new])
     about = workbook.create_sheet(_("About"))
-    about.append([_("From"), str(before)])
-    about.append([_("To"), str(after)])
+    append_row(about, [_("From"), str(before)])
+    append_row(about, [_("To"), str(after)])
     return workbook_bytes(workbook)

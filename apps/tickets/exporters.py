@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from apps.core.excel import start_sheet, workbook_bytes
+from apps.core.excel import append_row, start_sheet, workbook_bytes
 
 from .models import Ticket
 
@@ -89,5 +89,7 @@ def export_tickets(tickets) -> bytes:
     )
     for ticket in rows:
         overdue = ticket.next_due_at is not None and ticket.next_due_at < now
-        sheet.append([_cell(ticket, f, labels) for f in fields] + [_("Yes") if overdue else ""])
+        append_row(
+            sheet, [_cell(ticket, f, labels) for f in fields] + [_("Yes") if overdue else ""]
+        )
     return workbook_bytes(workbook)
