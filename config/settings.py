@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.api.ApiBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -180,7 +181,13 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.PageSizePagination",
+    "DEFAULT_PARSER_CLASSES": ["apps.core.api.StoredTextJSONParser"],
 }
+# A batch of TICKET_BATCH_LIMIT tickets at the largest field sizes (4,000-character
+# summaries, sent \u-escaped) is about 25 MB; a body over API_MAX_BODY_BYTES gets a 413.
+TICKET_BATCH_LIMIT = env.int("TICKET_BATCH_LIMIT", default=1000)
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=32 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 SPECTACULAR_SETTINGS = {
     "TITLE": "12345–110 对接联动管理平台 API",
     "DESCRIPTION": "Exchange and reference API for the 12345 and 110 platforms.",

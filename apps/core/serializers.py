@@ -2,6 +2,10 @@
 
 import copy
 
+from rest_framework import serializers
+
+from .timestamps import parse_aware_datetime
+
 
 class FieldsBuiltOnce:
     """Build a serializer class's fields once; each instance binds shallow copies.
@@ -18,3 +22,13 @@ class FieldsBuiltOnce:
             templates = super().get_fields()
             type(self)._field_templates = templates
         return {name: copy.copy(field) for name, field in templates.items()}
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with an explicit offset: a time without one is ambiguous between platforms."""
+
+    def to_internal_value(self, value):
+        try:
+            return parse_aware_datetime(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None

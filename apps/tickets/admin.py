@@ -266,18 +266,15 @@ class TicketAdmin(BigTableAdminMixin, admin.ModelAdmin):
 
     # --- the unit's own buttons -----------------------------------------------------------
 
-    def _may_act(self, request, ticket):
-        user = request.user
-        return user.is_command_staff or (user.is_liaison and ticket.unit_id == user.unit_id)
-
     def _unit_actions(self, request, ticket):
-        if not self._may_act(request, ticket) or ticket.status not in OPEN_STATUSES:
+        if ticket.status not in OPEN_STATUSES:
             return []
         return [
             (name, label)
             for name, (event_type, label) in UNIT_ACTIONS.items()
             if ticket.status in services.TRANSITIONS[event_type][0]
             and (name != "arrive" or ticket.needs_on_site)
+            and services.may_record(request.user, ticket, event_type)
         ]
 
     def get_urls(self):
@@ -292,13 +289,11 @@ class TicketAdmin(BigTableAdminMixin, admin.ModelAdmin):
 
     def act_view(self, request, pk, action_name):
         ticket = get_object_or_404(self.get_queryset(request), pk=pk)
-        if (
-            request.method != "POST"
-            or action_name not in UNIT_ACTIONS
-            or not self._may_act(request, ticket)
-        ):
+        if request.method != "POST" or action_name not in UNIT_ACTIONS:
             raise PermissionDenied
         event_type, label = UNIT_ACTIONS[action_name]
+        if not services.may_record(request.user, ticket, event_type):
+            raise PermissionDenied
         try:
             services.record_event(ticket, event_type, timezone.now(), actor=request.user)
         except ValidationError as exc:

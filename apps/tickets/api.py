@@ -2,9 +2,10 @@
 
 import hashlib
 import json
+import re
 
 import django_filters
-from django.db import IntegrityError, transaction
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,15 +16,16 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from apps.core.serializers import FieldsBuiltOnce
+from apps.core.filters import AwareDateTimeFilter
+from apps.core.serializers import AwareDateTimeField, FieldsBuiltOnce
 
 from . import services
-from .ingest import ingest
+from .ingest import KeyReused, ingest, ingest_with_key
 from .models import (
+    IDEMPOTENCY_KEY_MAX_LENGTH,
     MILESTONE_FIELDS,
     Channel,
     EventLevel,
-    IdempotencyKey,
     Rating,
     Restriction,
     ReturnReason,
@@ -33,20 +35,6 @@ from .models import (
     TransferMethod,
     Urgency,
 )
-
-BATCH_LIMIT = 1000
-
-
-class AwareDateTimeField(serializers.DateTimeField):
-    """ISO 8601 with an explicit offset: a time without one is ambiguous between platforms."""
-
-    def to_internal_value(self, value):
-        result = super().to_internal_value(value)
-        if isinstance(value, str) and not (value.endswith("Z") or value[-6] in "+-"):
-            raise ValidationError(
-                _("Give the time with its UTC offset, e.g. 2026-11-22T09:30:00+08:00.")
-            )
-        return result
 
 
 @extend_schema_field(
@@ -97,6 +85,9 @@ class TicketInSerializer(FieldsBuiltOnce, serializers.Serializer):
     summary = serializers.CharField(max_length=4000)
     caller_phone = serializers.RegexField(r"^[0-9+\-]{3,20}$", required=False, allow_blank=True)
     restricted = RestrictedField(required=False, default="")
+
+    def validate_co_units(self, value):
+        return list(dict.fromkeys(value))  # a unit named twice is one co-unit
 
     def validate_received_at(self, value):
         if value > timezone.now() + services.CLOCK_SKEW:
@@ -200,14 +191,17 @@ class EventInSerializer(serializers.Serializer):
         return attrs
 
 
+MAX_ID = 2**63 - 1  # the id columns are 64-bit: a larger number names no ticket
+
+
 class TicketFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(field_name="region__division_code")
-    unit = django_filters.NumberFilter(field_name="unit_id")
+    unit = django_filters.NumberFilter(field_name="unit_id", min_value=1, max_value=MAX_ID)
     status = django_filters.ChoiceFilter(choices=Status.choices)
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices)
     overdue = django_filters.BooleanFilter(method="filter_overdue")
-    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
-    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    received_after = AwareDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = AwareDateTimeFilter(field_name="received_at", lookup_expr="lt")
 
     class Meta:
         model = Ticket
@@ -240,6 +234,25 @@ class IsPlatformClient(permissions.BasePermission):
         return bool(getattr(request.user, "platform", ""))
 
 
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,%d}$" % IDEMPOTENCY_KEY_MAX_LENGTH)
+
+
+def idempotency_key(request) -> str:
+    """The request's Idempotency-Key ("" without one); refused unless printable ASCII
+    of at most 128 characters, before anything is saved."""
+    key = request.headers.get("Idempotency-Key", "")
+    if key and not IDEMPOTENCY_KEY.match(key):
+        raise ValidationError(
+            {
+                "Idempotency-Key": [
+                    _("At most %(n)d printable ASCII characters, without spaces.")
+                    % {"n": IDEMPOTENCY_KEY_MAX_LENGTH}
+                ]
+            }
+        )
+    return key
+
+
 def body_hash(data) -> str:
     return hashlib.sha256(
         json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()
@@ -251,6 +264,7 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = TicketOutSerializer
     filterset_class = TicketFilter
+    lookup_value_regex = r"[0-9]{1,18}"  # anything else is no ticket: 404, not an error
     pagination_class = TicketCursorPagination
 
     def get_queryset(self):
@@ -275,36 +289,28 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def create(self, request):
         platform = request.user.platform
-        key = request.headers.get("Idempotency-Key", "")
-        if key:
-            digest = body_hash(request.data)
-            seen = IdempotencyKey.objects.filter(platform=platform, key=key).first()
-            if seen is not None:
-                if seen.request_hash != digest:
-                    return Response(
-                        {
-                            "detail": _(
-                                "This Idempotency-Key was used with a different request body."
-                            )
-                        },
-                        status=status.HTTP_422_UNPROCESSABLE_ENTITY,
-                    )
-                return Response(self._out(seen.ticket), status=status.HTTP_200_OK)
+        key = idempotency_key(request)
         incoming = TicketInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        (result,) = ingest(
-            [ticket_fields(incoming.validated_data)], platform=platform, actor=request.user
-        )
-        if result.errors:
-            raise ValidationError(result.errors)
+        fields = ticket_fields(incoming.validated_data)
         if key:
             try:
-                with transaction.atomic():
-                    IdempotencyKey.objects.create(
-                        platform=platform, key=key, request_hash=digest, ticket=result.ticket
-                    )
-            except IntegrityError:
-                pass  # the same key raced in: both answers name the same ticket
+                result = ingest_with_key(
+                    fields,
+                    platform=platform,
+                    key=key,
+                    request_hash=body_hash(request.data),
+                    actor=request.user,
+                )
+            except KeyReused:
+                return Response(
+                    {"detail": _("This Idempotency-Key was used with a different request body.")},
+                    status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+                )
+        else:
+            (result,) = ingest([fields], platform=platform, actor=request.user)
+        if result.errors:
+            raise ValidationError(result.errors)
         if not result.created:
             return Response(self._out(result.ticket), status=status.HTTP_200_OK)
         # A new ticket has its region, unit and item loaded already: no re-read needed.
@@ -316,9 +322,10 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
     def batch(self, request):
         if not isinstance(request.data, list):
             raise ValidationError({"non_field_errors": [_("Send a JSON array of tickets.")]})
-        if len(request.data) > BATCH_LIMIT:
+        limit = settings.TICKET_BATCH_LIMIT
+        if len(request.data) > limit:
             raise ValidationError(
-                {"non_field_errors": [_("At most %(n)d tickets per batch.") % {"n": BATCH_LIMIT}]}
+                {"non_field_errors": [_("At most %(n)d tickets per batch.") % {"n": limit}]}
             )
         answers, valid, positions = [None] * len(request.data), [], []
         incoming = TicketInSerializer()  # one instance: DRF builds its fields once, not per item
@@ -350,12 +357,12 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def events(self, request, pk=None):
         ticket = get_object_or_404(self.get_queryset(), pk=pk)
-        if not (getattr(request.user, "platform", "") or request.user.is_command_staff):
-            raise PermissionDenied
         incoming = EventInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         event_type, at = data.pop("type"), data.pop("at")
+        if not services.may_record(request.user, ticket, event_type):
+            raise PermissionDenied(_("You may not record this step on this ticket."))
         try:
             applied = services.record_event(
                 ticket,

@@ -21,7 +21,7 @@ from apps.directory.models import Region, Unit
 from apps.diversion.models import DiversionItem, DiversionList
 
 from .deadlines import DeadlineBook
-from .models import Ticket, TicketEvent
+from .models import IdempotencyKey, Ticket, TicketEvent
 from .services import new_ticket
 
 
@@ -30,6 +30,15 @@ class IngestResult:
     ticket: Ticket | None = None
     created: bool = False
     errors: dict = field(default_factory=dict)
+
+
+class KeyReused(Exception):
+    """The Idempotency-Key was first used with another request body."""
+
+
+class _Refused(Exception):
+    def __init__(self, result):
+        self.result = result
 
 
 class References:
@@ -236,3 +245,34 @@ def _one_by_one(items, results, platform, actor):
                 source_platform=platform, external_id=item["external_id"]
             )
             results[index].created = False
+
+
+def ingest_with_key(item: dict, *, platform: str, key: str, request_hash: str, actor=None):
+    """One ticket under an ``Idempotency-Key``: exactly one ticket per (platform, key),
+    however many requests race with it.
+
+    The key row is inserted first, in the ticket's transaction: the unique constraint
+    makes a concurrent request with the same key wait for that transaction (PostgreSQL
+    blocks on the index entry, SQLite's IMMEDIATE transactions queue), and then fail to
+    insert. The loser reads the winner's row: the same body gets the same ticket, another
+    body raises ``KeyReused``. A refused ticket rolls its key back with it.
+    """
+    try:
+        with transaction.atomic():
+            claim = IdempotencyKey.objects.create(
+                platform=platform, key=key, request_hash=request_hash
+            )
+            (result,) = ingest([item], platform=platform, actor=actor)
+            if result.errors:
+                raise _Refused(result)
+            claim.ticket = result.ticket
+            claim.save(update_fields=["ticket"])
+            return result
+    except _Refused as refused:
+        return refused.result
+    except IntegrityError:
+        pass
+    seen = IdempotencyKey.objects.select_related("ticket").get(platform=platform, key=key)
+    if seen.request_hash != request_hash:
+        raise KeyReused
+    return IngestResult(ticket=seen.ticket, created=False)

@@ -448,13 +448,17 @@ class TicketEvent(models.Model):
         super().save(*args, **kwargs)
 
 
+IDEMPOTENCY_KEY_MAX_LENGTH = 128
+
+
 class IdempotencyKey(models.Model):
     """An ``Idempotency-Key`` a platform sent, with what it asked and what it got."""
 
     platform = models.CharField(max_length=8, choices=Platform.choices)
-    key = models.CharField(max_length=128)
+    key = models.CharField(max_length=IDEMPOTENCY_KEY_MAX_LENGTH)
     request_hash = models.CharField(max_length=64)
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    # Empty only inside the transaction that claims the key and creates the ticket.
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

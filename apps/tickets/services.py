@@ -54,6 +54,42 @@ EVENT_TIME_FIELDS = {
 CLOCK_SKEW = timedelta(minutes=5)
 
 
+# What the units do with a ticket; the caller's rating is the receiving platform's.
+HANDLING_EVENTS = frozenset(
+    {
+        TicketEvent.Type.SIGNED,
+        TicketEvent.Type.ARRIVED,
+        TicketEvent.Type.REPLIED,
+        TicketEvent.Type.COMPLETED,
+        TicketEvent.Type.RETURNED,
+    }
+)
+
+
+def may_record(user, ticket: Ticket, event_type) -> bool:
+    """Who may record a milestone on a ticket: the one rule the admin and the API share.
+
+    - command-centre staff: any event on any ticket (they record on a unit's behalf);
+    - the ticket's source platform: any event on its own ticket (it follows the ticket
+      it diverted, and its call-back gives the rating);
+    - the other platform: the handling steps (sign, on site, reply, complete, return) of
+      a ticket diverted to it and not restricted, never the rating;
+    - a liaison: the handling steps of tickets whose responsible unit is their own (a
+      co-unit helps, but does not answer for the ticket);
+    - leadership: nothing (read-only).
+    """
+    if user.is_command_staff:
+        return True
+    platform = getattr(user, "platform", "")
+    if platform:
+        if platform == ticket.source_platform:
+            return True
+        return event_type in HANDLING_EVENTS and not ticket.restriction
+    if user.is_liaison:
+        return event_type in HANDLING_EVENTS and ticket.unit_id == user.unit_id
+    return False
+
+
 class TransitionRefused(ValidationError):
     """The ticket's state does not allow this event (the API answers 409)."""
 
