@@ -20,9 +20,15 @@ class DeclaredFiltersChangeList(ChangeList):
 
     def get_filters(self, request):
         specs, has_filters, remaining, may_have_duplicates, active = super().get_filters(request)
-        declared = set()
+        # A declared field filter may also be named bare (``?kind=workday`` for the
+        # ``kind`` filter's ``kind__exact``); the date hierarchy leaves its bounds.
+        declared = {
+            (spec[0] if isinstance(spec, (tuple, list)) else spec)
+            for spec in self.list_filter
+            if isinstance(spec, (str, tuple, list))
+        }
         if self.date_hierarchy:
-            declared = {f"{self.date_hierarchy}__gte", f"{self.date_hierarchy}__lt"}
+            declared |= {f"{self.date_hierarchy}__gte", f"{self.date_hierarchy}__lt"}
         undeclared = sorted(set(remaining) - declared)
         if undeclared:
             raise DisallowedModelAdminLookup(

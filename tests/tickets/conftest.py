@@ -1,12 +1,14 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import count
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from apps.accounts.roles import Role
 from apps.directory.models import ContactRole
 from apps.tickets.ingest import ingest
-from tests.factories import ContactFactory, UnitFactory
+from tests.factories import ContactFactory, UnitFactory, UserFactory
 
 _numbers = count(1)
 
@@ -55,3 +57,37 @@ def make_ticket(region, police):
         return result.ticket
 
     return make
+
+
+@pytest.fixture
+def hotline(db):
+    client = APIClient()
+    client.force_authenticate(
+        UserFactory(username="p12345", role=Role.PLATFORM, is_staff=False, platform="12345")
+    )
+    return client
+
+
+@pytest.fixture
+def police_desk(db):
+    client = APIClient()
+    client.force_authenticate(
+        UserFactory(username="p110", role=Role.PLATFORM, is_staff=False, platform="110")
+    )
+    return client
+
+
+@pytest.fixture
+def body(region, police):
+    return {
+        "external_id": "GD2026000001",
+        "region": region.division_code,
+        "received_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
+        "channel": "phone",
+        "transfer_method": "one_key",
+        "urgency": "urgent",
+        "unit": police.pk,
+        "summary": "小区门口有人打架",
+        "caller_phone": "13812345678",
+        "restricted": False,
+    }

@@ -2,47 +2,10 @@
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from apps.accounts.roles import Role
 from apps.tickets.models import Ticket
-from tests.factories import UserFactory
-
-
-@pytest.fixture
-def hotline(db):
-    client = APIClient()
-    client.force_authenticate(
-        UserFactory(username="p12345", role=Role.PLATFORM, is_staff=False, platform="12345")
-    )
-    return client
-
-
-@pytest.fixture
-def police_desk(db):
-    client = APIClient()
-    client.force_authenticate(
-        UserFactory(username="p110", role=Role.PLATFORM, is_staff=False, platform="110")
-    )
-    return client
-
-
-@pytest.fixture
-def body(region, police):
-    return {
-        "external_id": "GD2026000001",
-        "region": region.division_code,
-        "received_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
-        "channel": "phone",
-        "transfer_method": "one_key",
-        "urgency": "urgent",
-        "unit": police.pk,
-        "summary": "小区门口有人打架",
-        "caller_phone": "13812345678",
-        "restricted": False,
-    }
 
 
 def test_push_creates_the_ticket_with_its_deadlines(hotline, body):

@@ -8,7 +8,6 @@ from django.test import override_settings
 from django.utils import timezone
 
 from apps.tickets.models import IdempotencyKey, Ticket
-from tests.tickets.test_api import body, hotline, police_desk  # noqa: F401 (fixtures)
 
 URL = "/api/v1/tickets/"
 
