@@ -1,8 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .roles import Role
+from .services import sync_staff_flag
+
+# Rights only a superuser grants: beyond the four roles, and the admin's own flag (which
+# follows the role: every role but the platform client's signs in to the admin).
+SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions", "is_staff")
+# The fields of a role change, as its history entry names them.
+ROLE_FIELDS = ("groups", "is_active", "is_staff", "is_superuser", "unit", "platform")
 
 
 @admin.register(User)
@@ -23,3 +33,79 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("groups", "is_staff", "is_active", "platform")
     list_select_related = ("unit",)
     autocomplete_fields = ("unit",)
+
+    def get_queryset(self, request):
+        # Staff manage the office's accounts, never a superuser's (its password included).
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(is_superuser=False)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        return [
+            (
+                title,
+                {
+                    **opts,
+                    "fields": [
+                        f for f in opts["fields"] if f not in ("is_superuser", "user_permissions")
+                    ],
+                },
+            )
+            for title, opts in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ()
+        return ("is_staff", "last_login", "date_joined")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=Role.values)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not request.user.is_superuser:
+            sync_staff_flag(form.instance)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """The history entry of a role change says what it was before and after."""
+        if add or not form.changed_data:
+            return super().construct_change_message(request, form, formsets, add)
+        changes = []
+        for name in ROLE_FIELDS:
+            if name not in form.changed_data:
+                continue
+            field = form.fields[name]
+            changes.append(
+                f"{field.label}：{_shown(field, form.initial.get(name))} → "
+                f"{_shown(field, form.cleaned_data.get(name))}"
+            )
+        others = [n for n in form.changed_data if n not in ROLE_FIELDS]
+        if others:
+            changes.append(
+                _gettext("Changed %(fields)s.")
+                % {"fields": "、".join(str(form.fields[n].label) for n in others)}
+            )
+        return "；".join(changes)
+
+
+def _shown(field, value):
+    """A form field's value as staff read it in the history (names, not ids)."""
+    queryset = getattr(field, "queryset", None)
+    if queryset is not None:
+        if hasattr(value, "all"):
+            value = list(value.all())
+        elif value not in (None, "") and not isinstance(value, list | tuple):
+            value = [value]
+        objects = [
+            v if hasattr(v, "pk") else queryset.model._default_manager.filter(pk=v).first()
+            for v in (value or [])
+        ]
+        return "、".join(sorted(str(o) for o in objects if o is not None)) or "—"
+    if isinstance(value, bool):
+        return _gettext("Yes") if value else _gettext("No")
+    return str(value) if value not in (None, "") else "—"
