@@ -6,6 +6,7 @@ Production sets ``DJANGO_DEBUG=False`` (the default), ``DJANGO_SECRET_KEY``,
 ``DATABASE_URL`` and ``CELERY_BROKER_URL``.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "simple_history",
+    "axes",
     "apps.core",
     "apps.accounts",
     "apps.directory",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,6 +114,21 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Sign-in ----------------------------------------------------------------------------
+# django-axes counts failed logins per account and per address; past the limit, both are
+# refused for the cool-off time. Staff unlock early under 访问尝试 (delete the attempts).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a proxy, set DJANGO_AXES_IPWARE_META to the header holding the client address.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("DJANGO_AXES_IPWARE_META", default=["REMOTE_ADDR"])
 
 # --- Passwords -------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -174,7 +193,7 @@ X_FRAME_OPTIONS = "DENY"
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.core.authentication.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -182,7 +201,21 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.PageSizePagination",
     "DEFAULT_PARSER_CLASSES": ["apps.core.api.StoredTextJSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["apps.core.throttling.ScopedPerAccountThrottle"],
 }
+# Requests per account (one account, one token) and scope; over the rate: 429 with
+# Retry-After. The defaults sit well above what a platform sends at its busiest hour
+# (bench/tickets_ingest.py runs under them); they stop a client gone wrong.
+API_THROTTLE_RATES = {
+    "ticket-push": env.str("API_RATE_TICKET_PUSH", default="60000/min"),
+    "ticket-batch": env.str("API_RATE_TICKET_BATCH", default="600/min"),
+    "ticket-events": env.str("API_RATE_TICKET_EVENTS", default="60000/min"),
+    "read": env.str("API_RATE_READ", default="6000/min"),
+    "anonymous": env.str("API_RATE_ANONYMOUS", default="60/min"),
+}
+# Throttle counts live in the cache: set CACHE_URL (redis://…) so that every web process
+# counts together; the default counts per process.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # A batch of TICKET_BATCH_LIMIT tickets at the largest field sizes (4,000-character
 # summaries, sent \u-escaped) is about 25 MB; a body over API_MAX_BODY_BYTES gets a 413.
 TICKET_BATCH_LIMIT = env.int("TICKET_BATCH_LIMIT", default=1000)

@@ -35,6 +35,10 @@ ROLE_PERMISSIONS = {
         ("tickets", "deadlinepolicy"): ("view", "add", "change", "delete"),
         ("tickets", "deadlinerule"): ("view", "add", "change", "delete"),
         ("tickets", "supervisionpolicy"): ("view", "change"),
+        # Failed sign-ins: deleting an attempt unlocks that account or address.
+        ("axes", "accessattempt"): ("view", "delete"),
+        ("axes", "accessfailurelog"): ("view",),
+        ("axes", "accesslog"): ("view",),
     },
     Role.LIAISON: {
         ("directory", "unit"): ("view", "change"),

@@ -267,6 +267,12 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]{1,18}"  # anything else is no ticket: 404, not an error
     pagination_class = TicketCursorPagination
 
+    @property
+    def throttle_scope(self):
+        # Rates per scope: API_THROTTLE_RATES in the settings.
+        scopes = {"create": "ticket-push", "batch": "ticket-batch", "events": "ticket-events"}
+        return scopes.get(self.action, "read")
+
     def get_queryset(self):
         user = self.request.user
         if not user.is_authenticated:

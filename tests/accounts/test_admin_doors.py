@@ -8,6 +8,7 @@ when an admin URL exists that the matrix does not name.
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, reverse
@@ -98,6 +99,9 @@ MODEL_DOORS = {
     },
     ("tickets.deadlinepolicy", "deadline_policy"): {"staff": "LAVCDH", "leader": "LVH"},
     ("tickets.supervisionpolicy", "supervision_policy"): {"staff": "LVCH", "leader": "LVH"},
+    ("axes.accessattempt", "access_attempt"): {"staff": "LVDH"},
+    ("axes.accesslog", "access_log"): {"staff": "LVH"},
+    ("axes.accessfailurelog", "access_failure"): {"staff": "LVH"},
 }
 
 # The project's own views beside the standard ones: (url name, object or None, method),
@@ -215,6 +219,11 @@ def objects(users, unit, other_unit):
         "other_notice": notices[1],
         "deadline_policy": DeadlinePolicy.objects.first(),
         "supervision_policy": SupervisionPolicy.current(),
+        "access_attempt": AccessAttempt.objects.create(
+            username="guess", ip_address="10.0.0.9", failures_since_start=3
+        ),
+        "access_log": AccessLog.objects.create(username="leader", ip_address="10.0.0.9"),
+        "access_failure": AccessFailureLog.objects.create(username="guess", ip_address="10.0.0.9"),
     }
 
 
