@@ -198,7 +198,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.core.schema.OfficeAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.PageSizePagination",
     "DEFAULT_PARSER_CLASSES": ["apps.core.api.StoredTextJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["apps.core.throttling.ScopedPerAccountThrottle"],
@@ -223,13 +223,25 @@ API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=32 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 SPECTACULAR_SETTINGS = {
     "TITLE": "12345–110 对接联动管理平台 API",
-    "DESCRIPTION": "Exchange and reference API for the 12345 and 110 platforms.",
+    "DESCRIPTION": (
+        "Exchange and reference API for the 12345 and 110 platforms.\n\n"
+        "Limits: a request body is at most API_MAX_BODY_BYTES (default 33,554,432 bytes, "
+        "32 MiB), a batch at most TICKET_BATCH_LIMIT tickets (default 1,000); a larger "
+        "body is answered 413 with `limit_bytes` and `limit_tickets`. Requests are "
+        "counted per account and scope (API_THROTTLE_RATES); over the rate the answer is "
+        "429 with Retry-After. Times are ISO 8601 with their UTC offset (+08:00, +0800, "
+        "+08 or Z)."
+    ),
     "VERSION": "1.0.0",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
-    "ENUM_NAME_OVERRIDES": {"ReturnReasonEnum": "apps.tickets.models.ReturnReason"},
+    "ENUM_NAME_OVERRIDES": {
+        "ReturnReasonEnum": "apps.tickets.models.ReturnReason",
+        "TicketStatusEnum": "apps.tickets.models.Status",
+        "ListStatusEnum": "apps.diversion.models.ListStatus",
+    },
 }
 # Ticket intake reuses deadline policies, the working calendar, regions, units and diversion
 # lists for this many seconds per process: edits to them reach new tickets at most this late.

@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from apps.core.api import api_not_found
 from apps.directory.api import PublicUnitViewSet
 from apps.directory.views import directory
 from apps.diversion.api import DiversionItemViewSet, DiversionListViewSet, LookupView
@@ -25,4 +26,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # Last: every other /api/ address answers JSON, not Django's HTML page.
+    re_path(r"^api/", api_not_found),
 ]

@@ -3,8 +3,13 @@
 from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
+
+# What an object id in an API address looks like; anything else is answered 404 (a 64-bit
+# id has at most 19 digits, and 18 always fit).
+ID_PATTERN = r"[0-9]{1,18}"
 
 
 def _unstorable(value) -> bool:
@@ -71,3 +76,9 @@ class ApiBodyLimitMiddleware:
             if length > limit:
                 return body_too_large(limit)
         return self.get_response(request)
+
+
+@csrf_exempt  # it changes nothing; CSRF's HTML 403 would hide the 404
+def api_not_found(request, *args, **kwargs):
+    """Any /api/ address that names nothing: a JSON 404, as the schema documents."""
+    return JsonResponse({"detail": _("Not found.")}, status=404)

@@ -3,6 +3,8 @@
 import django_filters
 from rest_framework import serializers, viewsets
 
+from apps.core.api import ID_PATTERN
+
 from .models import Contact, Region, Unit
 from .selectors import PUBLIC_CONTACT_FIELDS, public_directory
 
@@ -52,5 +54,6 @@ class UnitFilter(django_filters.FilterSet):
 
 class PublicUnitViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PublicUnitSerializer
+    lookup_value_regex = ID_PATTERN
     filterset_class = UnitFilter
     queryset = public_directory()

@@ -8,6 +8,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api import ID_PATTERN
 from apps.directory.models import Region, Unit
 
 from . import lookup as lookup_service
@@ -55,7 +56,7 @@ class DiversionListSerializer(serializers.ModelSerializer):
 class DiversionItemSerializer(serializers.ModelSerializer):
     diversion_list = serializers.PrimaryKeyRelatedField(read_only=True)
     direction_label = serializers.CharField(source="get_direction_display")
-    lead_unit = UnitBriefSerializer()
+    lead_unit = UnitBriefSerializer(allow_null=True)
     co_units = UnitBriefSerializer(many=True)
     guidance_hotlines = serializers.SerializerMethodField()
 
@@ -120,6 +121,8 @@ class DiversionItemFilter(AsOfFilterSet):
 class DiversionListViewSet(viewsets.ReadOnlyModelViewSet):
     """Versions of the regions' diversion lists (drafts are visible to staff only)."""
 
+    lookup_value_regex = ID_PATTERN
+
     serializer_class = DiversionListSerializer
     filterset_class = DiversionListFilter
 
@@ -134,6 +137,8 @@ class DiversionListViewSet(viewsets.ReadOnlyModelViewSet):
 
 class DiversionItemViewSet(viewsets.ReadOnlyModelViewSet):
     """Items of the lists in force now, or at ``as_of``, or of one ``diversion_list``."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = DiversionItemSerializer
     filterset_class = DiversionItemFilter
@@ -151,6 +156,11 @@ class DiversionItemViewSet(viewsets.ReadOnlyModelViewSet):
 class LookupMatchSerializer(serializers.Serializer):
     score = serializers.FloatField()
     item = DiversionItemSerializer()
+
+
+class LookupAnswerSerializer(serializers.Serializer):
+    list = DiversionListSerializer(allow_null=True, help_text="the list version searched")
+    results = LookupMatchSerializer(many=True)
 
 
 class LookupQuerySerializer(serializers.Serializer):
@@ -172,7 +182,7 @@ class LookupView(APIView):
             OpenApiParameter("direction", OpenApiTypes.STR, enum=Direction.values),
             OpenApiParameter("limit", OpenApiTypes.INT),
         ],
-        responses=LookupMatchSerializer(many=True),
+        responses=LookupAnswerSerializer,
     )
     def get(self, request):
         query = LookupQuerySerializer(data=request.query_params)

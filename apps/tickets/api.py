@@ -9,14 +9,21 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from apps.core.api import ID_PATTERN
 from apps.core.filters import AwareDateTimeFilter
+from apps.core.schema import ERROR_SCHEMA
 from apps.core.serializers import AwareDateTimeField, FieldsBuiltOnce
 
 from . import services
@@ -107,6 +114,31 @@ def deadlines_of(ticket) -> dict:
     return {due: getattr(ticket, due) for due, _met in MILESTONE_FIELDS.values()}
 
 
+class DeadlinesSerializer(serializers.Serializer):
+    sign_by = serializers.DateTimeField(allow_null=True)
+    arrive_by = serializers.DateTimeField(allow_null=True)
+    reply_by = serializers.DateTimeField(allow_null=True)
+    complete_by = serializers.DateTimeField(allow_null=True)
+
+
+class BatchAnswerItemSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    result = serializers.ChoiceField(choices=["created", "existing", "error"])
+    id = serializers.IntegerField(required=False)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    deadlines = DeadlinesSerializer(required=False)
+    errors = serializers.DictField(required=False, help_text="each bad field with its errors")
+
+
+class BatchAnswerSerializer(serializers.Serializer):
+    results = BatchAnswerItemSerializer(many=True)
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+
+
 class UnitRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -115,7 +147,9 @@ class UnitRefSerializer(serializers.Serializer):
 class TicketOutSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     region = serializers.CharField(source="region.division_code")
     unit = UnitRefSerializer()
-    diversion_item = serializers.CharField(source="diversion_item.item_code", default=None)
+    diversion_item = serializers.CharField(
+        source="diversion_item.item_code", default=None, allow_null=True
+    )
     caller_phone = serializers.SerializerMethodField()
     restricted = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
@@ -166,6 +200,7 @@ class TicketOutSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     def get_restricted(self, ticket) -> bool:
         return ticket.is_restricted
 
+    @extend_schema_field(DeadlinesSerializer)
     def get_deadlines(self, ticket) -> dict:
         return deadlines_of(ticket)
 
@@ -264,7 +299,7 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = TicketOutSerializer
     filterset_class = TicketFilter
-    lookup_value_regex = r"[0-9]{1,18}"  # anything else is no ticket: 404, not an error
+    lookup_value_regex = ID_PATTERN
     pagination_class = TicketCursorPagination
 
     @property
@@ -290,8 +325,20 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=TicketInSerializer,
-        responses={201: TicketOutSerializer, 200: TicketOutSerializer},
-        parameters=[OpenApiParameter("Idempotency-Key", str, "header")],
+        responses={
+            201: TicketOutSerializer,
+            200: TicketOutSerializer,
+            422: OpenApiResponse(ERROR_SCHEMA, "The Idempotency-Key was used with another body."),
+        },
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                "header",
+                description="At most 128 printable ASCII characters; a repeat with the "
+                "same body returns the ticket (200), with another body 422.",
+            )
+        ],
     )
     def create(self, request):
         platform = request.user.platform
@@ -323,7 +370,7 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
         created = TicketOutSerializer(result.ticket, context=self.get_serializer_context())
         return Response(created.data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=TicketInSerializer(many=True))
+    @extend_schema(request=TicketInSerializer(many=True), responses={200: BatchAnswerSerializer})
     @action(detail=False, methods=["post"])
     def batch(self, request):
         if not isinstance(request.data, list):
@@ -339,7 +386,10 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
             try:
                 valid.append(ticket_fields(incoming.run_validation(data)))
             except ValidationError as exc:
-                answers[index] = {"index": index, "result": "error", "errors": exc.detail}
+                errors = exc.detail  # an item that is not an object has no fields to name
+                if not isinstance(errors, dict):
+                    errors = {"non_field_errors": errors}
+                answers[index] = {"index": index, "result": "error", "errors": errors}
             else:
                 positions.append(index)
         results = ingest(valid, platform=request.user.platform, actor=request.user)
@@ -358,7 +408,12 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
         return Response({"results": answers})
 
     @extend_schema(
-        request=EventInSerializer, responses={200: TicketOutSerializer, 201: TicketOutSerializer}
+        request=EventInSerializer,
+        responses={
+            200: TicketOutSerializer,
+            201: TicketOutSerializer,
+            409: OpenApiResponse(ConflictSerializer, "The ticket's state does not allow it."),
+        },
     )
     @action(detail=True, methods=["post"])
     def events(self, request, pk=None):
