@@ -59,22 +59,23 @@ def make_ticket(region, police):
     return make
 
 
-@pytest.fixture
-def hotline(db):
+def platform_client(platform):
+    """An API client signed in as the platform's client account."""
     client = APIClient()
     client.force_authenticate(
-        UserFactory(username="p12345", role=Role.PLATFORM, is_staff=False, platform="12345")
+        UserFactory(username=f"p{platform}", role=Role.PLATFORM, is_staff=False, platform=platform)
     )
     return client
+
+
+@pytest.fixture
+def hotline(db):
+    return platform_client("12345")
 
 
 @pytest.fixture
 def police_desk(db):
-    client = APIClient()
-    client.force_authenticate(
-        UserFactory(username="p110", role=Role.PLATFORM, is_staff=False, platform="110")
-    )
-    return client
+    return platform_client("110")
 
 
 @pytest.fixture
