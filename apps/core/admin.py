@@ -49,9 +49,19 @@ class RecordOnlyHistoryAdmin(SimpleHistoryAdmin):
         request.reading_history_record = True  # every field read-only, see below
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def _recorded_fields(self):
+        return [f.name for f in self.model._meta.fields if f.editable]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if getattr(request, "reading_history_record", False):
+            # Only what was recorded: no form fields such as the reason for a change.
+            return [f for f in fields if f in self._recorded_fields()]
+        return fields
+
     def get_readonly_fields(self, request, obj=None):
         if getattr(request, "reading_history_record", False):
-            return [f.name for f in self.model._meta.fields if f.editable]
+            return self._recorded_fields()
         return super().get_readonly_fields(request, obj)
 
     def revert_disabled(self, request, obj=None):
