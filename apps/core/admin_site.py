@@ -4,6 +4,8 @@ Third-party admins (users, groups, tokens, Celery Beat schedules) are registered
 this site too, so the rules hold for pages the project did not write.
 """
 
+from functools import cache
+
 from django.contrib import admin
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.views.main import ChangeList
@@ -37,14 +39,18 @@ class DeclaredFiltersChangeList(ChangeList):
         return specs, has_filters, remaining, may_have_duplicates, active
 
 
+@cache
+def _declared_filters_only(changelist_class):
+    if issubclass(changelist_class, DeclaredFiltersChangeList):
+        return changelist_class
+    return type(changelist_class.__name__, (DeclaredFiltersChangeList, changelist_class), {})
+
+
 class DeclaredFiltersOnly:
     """Mixed into every admin registered on the office's site."""
 
     def get_changelist(self, request, **kwargs):
-        base = super().get_changelist(request, **kwargs)
-        if issubclass(base, DeclaredFiltersChangeList):
-            return base
-        return type(base.__name__, (DeclaredFiltersChangeList, base), {})
+        return _declared_filters_only(super().get_changelist(request, **kwargs))
 
 
 class OfficeAdminSite(admin.AdminSite):
