@@ -120,18 +120,16 @@ class UnitAdmin(RecordOnlyHistoryAdmin):
     object_history_template = "admin/directory/unit/object_history.html"
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).visible_to(request.user)
-        return qs.with_contacts_confirmed_at()
+        return super().get_queryset(request).visible_to(request.user).with_contacts_stale()
 
     @admin.display(description=_("Contacts"), ordering="contacts_confirmed_at")
     def contacts_status(self, obj):
-        days = ContactConfirmationPolicy.current().confirm_every_days
-        confirmed = obj.contacts_confirmed_at
-        if confirmed is None or confirmed < timezone.now() - timezone.timedelta(days=days):
+        if obj.contacts_stale:
             return format_html(
                 '<span class="stale-contacts">⚠ {}</span>', _("overdue for confirmation")
             )
-        return _("confirmed %(date)s") % {"date": timezone.localtime(confirmed).date()}
+        confirmed = timezone.localtime(obj.contacts_confirmed_at).date()
+        return _("confirmed %(date)s") % {"date": confirmed}
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_command_staff:

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Min, Q
+from django.db.models import BooleanField, ExpressionWrapper, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -128,14 +128,21 @@ class UnitQuerySet(models.QuerySet):
             )
         )
 
-    def stale(self, now=None, days=None):
-        """Units with a current contact not confirmed within the confirmation period."""
+    @staticmethod
+    def _stale_condition(now=None, days=None):
+        """Contacts not confirmed within the period (on ``with_contacts_confirmed_at``)."""
         days = ContactConfirmationPolicy.current().confirm_every_days if days is None else days
         cutoff = (now or timezone.now()) - timedelta(days=days)
-        return (
-            self.active()
-            .with_contacts_confirmed_at()
-            .filter(Q(contacts_confirmed_at__lt=cutoff) | Q(contacts_confirmed_at__isnull=True))
+        return Q(contacts_confirmed_at__lt=cutoff) | Q(contacts_confirmed_at__isnull=True)
+
+    def stale(self, now=None, days=None):
+        """Units with a current contact not confirmed within the confirmation period."""
+        return self.active().with_contacts_confirmed_at().filter(self._stale_condition(now, days))
+
+    def with_contacts_stale(self):
+        """Annotate ``contacts_stale``: the policy read once for the whole list."""
+        return self.with_contacts_confirmed_at().annotate(
+            contacts_stale=ExpressionWrapper(self._stale_condition(), output_field=BooleanField())
         )
 
 

@@ -1,11 +1,13 @@
 """Bad input through the admin is refused with a specific message and nothing is saved."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.directory.models import Contact, ContactRole, Region, Unit
 from tests.admin_forms import form_data
-from tests.factories import ContactFactory
+from tests.factories import ContactFactory, UnitFactory
 
 
 @pytest.fixture
@@ -149,3 +151,19 @@ def test_confirm_button_confirms_contacts(client, liaison_user, unit):
     response = client.post(reverse("admin:directory_unit_confirm_contacts", args=[unit.pk]))
     assert response.status_code == 302
     assert unit not in Unit.objects.stale()
+
+
+def test_unit_list_queries_do_not_grow_with_the_rows(client, staff_user, region):
+    client.force_login(staff_user)
+    url = reverse("admin:directory_unit_changelist")
+
+    def queries_with(units):
+        for _n in range(units):
+            ContactFactory(unit=UnitFactory(region=region), role="liaison")
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url)
+        assert page.status_code == 200
+        return len(captured)
+
+    few = queries_with(3)
+    assert queries_with(30) == few
