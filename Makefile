@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ENV := DJANGO_DEBUG=True
+# The demo's web port: `make demo PORT=8010`.
+PORT ?= 8000
 
 .PHONY: demo test install install-test lint migrate reference-data demo-data run browser-test bench bench-tickets clean
 
@@ -32,7 +34,7 @@ demo-data: reference-data
 	$(DEMO_ENV) $(PY) manage.py generate_demo_tickets --count 3000 --if-empty
 
 run:
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(DEMO_ENV) $(VENV)/bin/honcho -f Procfile start
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(DEMO_ENV) $(VENV)/bin/honcho -f Procfile start --port $(PORT)
 
 demo: demo-data run
 
