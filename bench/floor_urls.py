@@ -9,10 +9,11 @@ the product's own work is taken away.
 
 from django.urls import path
 from django.utils import timezone
-from rest_framework import serializers, status
+from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.tickets.api import IsPlatformClient
 from apps.tickets.models import Ticket
 from config.urls import urlpatterns as product_urlpatterns
 
@@ -32,6 +33,9 @@ class PlainTicketSerializer(serializers.Serializer):
 
 
 class FloorView(APIView):
+    # The same door as the ticket push: only a platform client's token inserts tickets.
+    permission_classes = [permissions.IsAuthenticated, IsPlatformClient]
+
     def post(self, request):
         data = PlainTicketSerializer(data=request.data)
         data.is_valid(raise_exception=True)

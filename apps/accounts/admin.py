@@ -8,9 +8,8 @@ from .models import User
 from .roles import Role
 from .services import sync_staff_flag
 
-# Rights only a superuser grants: beyond the four roles, and the admin's own flag (which
-# follows the role: every role but the platform client's signs in to the admin).
-SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions", "is_staff")
+# Rights beyond the four roles: only a superuser sees and grants them.
+SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
 # The fields of a role change, as its history entry names them.
 ROLE_FIELDS = ("groups", "is_active", "is_staff", "is_superuser", "unit", "platform")
 
@@ -48,9 +47,7 @@ class UserAdmin(DjangoUserAdmin):
                 title,
                 {
                     **opts,
-                    "fields": [
-                        f for f in opts["fields"] if f not in ("is_superuser", "user_permissions")
-                    ],
+                    "fields": [f for f in opts["fields"] if f not in SUPERUSER_ONLY_FIELDS],
                 },
             )
             for title, opts in fieldsets
@@ -59,6 +56,7 @@ class UserAdmin(DjangoUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
             return ()
+        # Admin access follows the role (services.sync_staff_flag), not a tick box.
         return ("is_staff", "last_login", "date_joined")
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -97,15 +95,15 @@ def _shown(field, value):
     """A form field's value as staff read it in the history (names, not ids)."""
     queryset = getattr(field, "queryset", None)
     if queryset is not None:
-        if hasattr(value, "all"):
-            value = list(value.all())
-        elif value not in (None, "") and not isinstance(value, list | tuple):
+        if hasattr(value, "all"):  # a queryset (cleaned data of a many-to-many field)
+            value = list(value)
+        elif value in (None, ""):
+            value = []
+        elif not isinstance(value, list | tuple):
             value = [value]
-        objects = [
-            v if hasattr(v, "pk") else queryset.model._default_manager.filter(pk=v).first()
-            for v in (value or [])
-        ]
-        return "、".join(sorted(str(o) for o in objects if o is not None)) or "—"
+        ids = [getattr(v, "pk", v) for v in value]  # initial data holds ids, cleaned objects
+        names = map(str, queryset.model._default_manager.filter(pk__in=ids))
+        return "、".join(sorted(names)) or "—"
     if isinstance(value, bool):
         return _gettext("Yes") if value else _gettext("No")
     return str(value) if value not in (None, "") else "—"

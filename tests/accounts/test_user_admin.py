@@ -89,3 +89,10 @@ def test_other_roles_cannot_reach_users(client, users, role):
     client.force_login(users[role])
     target = UserFactory(username="victim")
     assert client.get(reverse("admin:accounts_user_change", args=[target.pk])).status_code == 403
+
+
+def test_a_unit_change_is_logged_by_name(client, users, unit):
+    client.force_login(users["staff"])
+    _change(client, users["leader"], unit=str(unit.pk))
+    entry = LogEntry.objects.filter(object_id=str(users["leader"].pk)).latest("action_time")
+    assert f"— → {unit}" in entry.get_change_message()
