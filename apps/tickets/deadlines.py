@@ -34,25 +34,37 @@ class DeadlineBook:
         self.calendar = WorkingCalendar()
         self.supervision = SupervisionPolicy.current()
         self.warning_share = self.supervision.warning_percent / 100
+        self._rules_for = {}
 
     def _end(self, rule, start):
+        """(deadline, working time allowed or None): the allowed time of a duration in
+        working time is the duration itself, so only working days need it counted."""
         if rule.unit == DurationUnit.WORKING_DAYS:
-            return add_working_days(start, rule.amount, calendar=self.calendar)
+            end = add_working_days(start, rule.amount, calendar=self.calendar)
+            return end, None
         delta = timedelta(minutes=rule.amount * (60 if rule.unit == DurationUnit.HOURS else 1))
         if rule.clock == Clock.WORKING:
-            return add_working_time(start, delta, calendar=self.calendar)
-        return start + delta
+            return add_working_time(start, delta, calendar=self.calendar), delta
+        return start + delta, None
 
-    def _warning(self, rule, start, end):
+    def _warning(self, rule, start, end, allowed):
         if not self.warning_share:
             return None
         if rule.clock == Clock.WORKING:
-            allowed = working_time_between(start, end, calendar=self.calendar)
+            if allowed is None:
+                allowed = working_time_between(start, end, calendar=self.calendar)
             return add_working_time(start, allowed * self.warning_share, calendar=self.calendar)
         return start + (end - start) * self.warning_share
 
     def rule_for(self, milestone, urgency, tier):
-        """The deciding rule: highest priority; equal priority, the earliest deadline."""
+        """The deciding rules: highest priority (equal priority: the caller takes the
+        earliest deadline). Kept per combination: a batch asks the same few many times."""
+        key = (milestone, urgency, tier)
+        if key not in self._rules_for:
+            self._rules_for[key] = self._deciding(milestone, urgency, tier)
+        return self._rules_for[key]
+
+    def _deciding(self, milestone, urgency, tier):
         matching = [
             (policy.priority, rules[milestone])
             for policy, rules in self.policies
@@ -74,6 +86,8 @@ class DeadlineBook:
             candidates = self.rule_for(milestone, urgency, tier)
             if not candidates:
                 continue
-            rule, end = min(((r, self._end(r, start)) for r in candidates), key=lambda p: p[1])
-            deadlines[milestone] = Due(end, self._warning(rule, start, end))
+            rule, (end, allowed) = min(
+                ((r, self._end(r, start)) for r in candidates), key=lambda p: p[1][0]
+            )
+            deadlines[milestone] = Due(end, self._warning(rule, start, end, allowed))
         return deadlines

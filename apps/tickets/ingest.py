@@ -142,11 +142,28 @@ def _resolve(item, refs: References):
 
 def ingest(items: list[dict], *, platform: str, actor=None) -> list[IngestResult]:
     """Create the tickets that are new; return the existing one for a known external id."""
+    results, new, repeats = _prepare(items, platform)
+    if new:
+        try:
+            with transaction.atomic():
+                _save(new, platform, actor)
+        except IntegrityError:
+            # Another request created some of these meanwhile: take them one by one.
+            _one_by_one(items, results, platform, actor)
+    for index, first in repeats:
+        results[index].ticket = results[first].ticket
+    return results
+
+
+def _prepare(items, platform):
+    """(a result per item, those whose ticket is new and unsaved, (index, index of its
+    first) for an item repeated in the batch): references resolved, deadlines computed,
+    known external ids answered with their ticket."""
     results = [IngestResult() for _item in items]
     existing = _existing(platform, [i["external_id"] for i in items])
     refs, book = _intake.get()
     refreshed = False
-    pending, first_of = [], {}
+    first_of, repeats = {}, []
     for index, item in enumerate(items):
         known = existing.get(item["external_id"])
         if known is not None:
@@ -154,7 +171,7 @@ def ingest(items: list[dict], *, platform: str, actor=None) -> list[IngestResult
             continue
         if item["external_id"] in first_of:
             # The same ticket twice in one batch: both answers point at one ticket.
-            pending.append((index, first_of[item["external_id"]]))
+            repeats.append((index, first_of[item["external_id"]]))
             continue
         fields, errors = _resolve(item, refs)
         if errors and not refreshed:
@@ -168,16 +185,7 @@ def ingest(items: list[dict], *, platform: str, actor=None) -> list[IngestResult
         first_of[item["external_id"]] = index
         ticket = new_ticket(book=book, source_platform=platform, **fields)
         results[index].ticket, results[index].created = ticket, True
-    new = [r for r in results if r.created]
-    if new:
-        try:
-            _save(new, platform, actor)
-        except IntegrityError:
-            # Another request created some of these meanwhile: take them one by one.
-            _one_by_one(items, results, platform, actor)
-    for index, first in pending:
-        results[index].ticket = results[first].ticket
-    return results
+    return results, [r for r in results if r.created], repeats
 
 
 def _existing(platform, external_ids):
@@ -190,8 +198,8 @@ def _existing(platform, external_ids):
     return {t.external_id: t for t in of_platform.filter(pk__in=list(known))}
 
 
-@transaction.atomic
 def _save(new, platform, actor):
+    """Insert the new tickets with their ``created`` events, in the caller's transaction."""
     tickets = _create_tickets([r.ticket for r in new])
     recorded = timezone.now()
     insert_rows(
@@ -251,28 +259,31 @@ def ingest_with_key(item: dict, *, platform: str, key: str, request_hash: str, a
     """One ticket under an ``Idempotency-Key``: exactly one ticket per (platform, key),
     however many requests race with it.
 
-    The key row is inserted first, in the ticket's transaction: the unique constraint
-    makes a concurrent request with the same key wait for that transaction (PostgreSQL
-    blocks on the index entry, SQLite's IMMEDIATE transactions queue), and then fail to
-    insert. The loser reads the winner's row: the same body gets the same ticket, another
-    body raises ``KeyReused``. A refused ticket rolls its key back with it.
+    The ticket and then its key row are inserted in one transaction. A concurrent
+    request with the same key waits on the key's unique index (PostgreSQL) or on the
+    writer's lock (SQLite) until the first commits, then fails to insert it, which rolls
+    its own ticket back: the loser reads the winner's row, and the same body gets the
+    same ticket while another body raises ``KeyReused``. (One with the same external id
+    fails on the ticket instead, and its retry finds the ticket.)
     """
-    try:
-        with transaction.atomic():
-            claim = IdempotencyKey.objects.create(
-                platform=platform, key=key, request_hash=request_hash
-            )
-            (result,) = ingest([item], platform=platform, actor=actor)
-            if result.errors:
-                raise _Refused(result)
-            claim.ticket = result.ticket
-            claim.save(update_fields=["ticket"])
-            return result
-    except _Refused as refused:
-        return refused.result
-    except IntegrityError:
-        pass
-    seen = IdempotencyKey.objects.select_related("ticket").get(platform=platform, key=key)
-    if seen.request_hash != request_hash:
-        raise KeyReused
-    return IngestResult(ticket=seen.ticket, created=False)
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                (result,), new, _repeats = _prepare([item], platform)
+                if result.errors:
+                    return result
+                if new:
+                    _save(new, platform, actor)
+                IdempotencyKey.objects.create(
+                    platform=platform, key=key, request_hash=request_hash, ticket=result.ticket
+                )
+                return result
+        except IntegrityError:
+            pass
+        keys = IdempotencyKey.objects.select_related("ticket")
+        seen = keys.filter(platform=platform, key=key).first()
+        if seen is not None:
+            if seen.request_hash != request_hash:
+                raise KeyReused
+            return IngestResult(ticket=seen.ticket, created=False)
+    raise IntegrityError("The ticket could not be saved under this Idempotency-Key.")

@@ -457,8 +457,7 @@ class IdempotencyKey(models.Model):
     platform = models.CharField(max_length=8, choices=Platform.choices)
     key = models.CharField(max_length=IDEMPOTENCY_KEY_MAX_LENGTH)
     request_hash = models.CharField(max_length=64)
-    # Empty only inside the transaction that claims the key and creates the ticket.
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, null=True, related_name="+")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
