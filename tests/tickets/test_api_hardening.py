@@ -4,7 +4,9 @@ import json
 from datetime import UTC, timedelta
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.tickets.models import IdempotencyKey, Ticket
@@ -71,6 +73,34 @@ def test_an_invalid_key_body_and_a_valid_key_with_another_body(hotline, body):
     )
     assert other.status_code == 422
     assert Ticket.objects.count() == 1
+
+
+def test_a_known_ticket_sent_again_under_a_new_key_is_that_ticket(hotline, body):
+    first = hotline.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-a")
+    again = hotline.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-b")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert IdempotencyKey.objects.filter(ticket_id=first.json()["id"]).count() == 2
+
+
+@override_settings(TICKET_INTAKE_CACHE_SECONDS=60)
+def test_a_keyed_ticket_costs_a_fixed_number_of_statements(hotline, body):
+    """Known external id?, ticket, its event, its key, in one transaction (here a
+    savepoint inside the test's): the key row used to be inserted first, in a savepoint
+    of its own, and pointed at its ticket by an UPDATE afterwards."""
+    hotline.post(URL, {**body, "external_id": "WARM"}, format="json")  # reads the snapshot
+    with CaptureQueriesContext(connection) as captured:
+        response = hotline.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-n")
+    assert response.status_code == 201
+    statements = [" ".join(q["sql"].split()[:3]) for q in captured.captured_queries]
+    assert [s.split()[0] for s in statements] == [
+        "SAVEPOINT",
+        "SELECT",
+        "INSERT",
+        "INSERT",
+        "INSERT",
+        "RELEASE",
+    ], statements
 
 
 def test_a_refused_ticket_does_not_keep_its_key(hotline, body):
