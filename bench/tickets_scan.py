@@ -36,7 +36,7 @@ from django.utils import timezone  # noqa: E402
 from apps.accounts.roles import Role  # noqa: E402
 from apps.accounts.services import create_account  # noqa: E402
 from apps.directory.models import Contact, ContactRole, Unit  # noqa: E402
-from apps.tickets import services  # noqa: E402
+from apps.tickets import services, supervision  # noqa: E402
 from apps.tickets.models import (  # noqa: E402
     MILESTONE_FIELDS,
     OPEN_STATUSES,
@@ -122,7 +122,7 @@ def ensure_recipients():
 def settle():
     """Issue whatever the generated history has due, so the timed pass sees only news."""
     start = time.perf_counter()
-    result = services.scan_overdue()
+    result = supervision.scan_overdue()
     print(
         f"settling pass (the generated backlog): {result['issued']:,} notices, "
         f"{result['circulated']:,} circulars in {time.perf_counter() - start:.1f} s",
@@ -178,7 +178,7 @@ def naive_scan():
 def timed_scan():
     mail.outbox = []
     start = time.perf_counter()
-    result = services.scan_overdue()
+    result = supervision.scan_overdue()
     return time.perf_counter() - start, result, len(mail.outbox)
 
 

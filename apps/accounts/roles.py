@@ -24,6 +24,7 @@ ROLE_PERMISSIONS = {
         ("directory", "contact"): ("view", "add", "change", "delete"),
         ("directory", "contactconfirmationpolicy"): ("view", "change"),
         ("notices", "notice"): ("view",),
+        ("notices", "deliverypolicy"): ("view", "change"),
         ("accounts", "user"): ("view", "add", "change"),
         ("diversion", "diversionlist"): ("view", "add", "change", "delete"),
         ("diversion", "diversionitem"): ("view", "add", "change", "delete"),

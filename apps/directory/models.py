@@ -208,6 +208,15 @@ class Unit(models.Model):
     def __str__(self):
         return self.name
 
+    @staticmethod
+    def label_for(name: str, region_name: str) -> str:
+        """How a unit is named wherever units of several regions meet: 市公安局（南通市）."""
+        return f"{name}（{region_name}）"
+
+    @property
+    def label(self) -> str:
+        return self.label_for(self.name, self.region.name)
+
     @property
     def hotline_number_list(self):
         return split_numbers(self.hotline_numbers)

@@ -4,6 +4,10 @@ from itertools import groupby
 
 from django.db.models import Prefetch, Q
 
+from apps.accounts.models import User
+from apps.notices.models import Channel
+from apps.notices.services import Recipient
+
 from .models import Contact, ContactRole, Unit
 
 
@@ -73,3 +77,28 @@ def unit_change_timeline(unit):
     ]
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries
+
+
+def notice_recipients(unit_ids, *, leaders: bool = False) -> dict[int, list[Recipient]]:
+    """Who receives a unit's notices, per unit: the inbox and email of each active
+    account of the unit, the email of its current liaison, and with ``leaders`` that of
+    its leader in charge (escalations). Two queries for any number of units; a unit
+    missing from the answer has nobody to receive its notices."""
+    found = {}
+    for unit_id, user_id, email in User.objects.filter(
+        unit_id__in=unit_ids, is_active=True
+    ).values_list("unit_id", "pk", "email"):
+        found.setdefault(unit_id, []).append(Recipient(channel=Channel.IN_APP, user_id=user_id))
+        if email:
+            found[unit_id].append(Recipient(channel=Channel.EMAIL, user_id=user_id, address=email))
+    roles = [ContactRole.LIAISON, ContactRole.LEADER] if leaders else [ContactRole.LIAISON]
+    for unit_id, email in (
+        Contact.objects.current()
+        .filter(unit_id__in=unit_ids, role__in=roles)
+        .exclude(email="")
+        .values_list("unit_id", "email")
+    ):
+        mine = found.setdefault(unit_id, [])
+        if not any(r.address == email for r in mine):  # an account with the same address
+            mine.append(Recipient(channel=Channel.EMAIL, address=email))
+    return found

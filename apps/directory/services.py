@@ -6,9 +6,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.notices.services import notify
+from apps.notices.models import NoticeKind
+from apps.notices.services import Draft, issue
 
-from .models import Contact, ContactConfirmationPolicy, ContactRole, Unit
+from .models import Contact, ContactConfirmationPolicy, Unit
+from .selectors import notice_recipients
 
 
 def _save(instance, *, changed_by, reason):
@@ -77,20 +79,22 @@ def remind_stale_unit(unit_id: int, *, now=None) -> bool:
     ).update(contacts_reminded_at=now)
     if not claimed:
         return False
-    unit = Unit.objects.get(pk=unit_id)
-    liaison = unit.current_contact(ContactRole.LIAISON)
-    title = _("Please confirm the contacts of %(unit)s") % {"unit": unit.name}
+    unit = Unit.objects.select_related("region").get(pk=unit_id)
+    title = _("Please confirm the contacts of %(unit)s") % {"unit": unit.label}
     body = _(
         "The contacts of %(unit)s have not been confirmed for %(days)d days. Please check the "
         "leader in charge, the liaison and the duty phone, correct what changed and click "
         "“Confirm contacts are current”."
-    ) % {"unit": unit.name, "days": period.days}
-    notify(
-        recipients=unit.accounts.filter(is_active=True),
-        title=title,
-        body=body,
-        kind="contact_confirmation",
-        unit=unit,
-        extra_emails=[liaison.email] if liaison and liaison.email else [],
+    ) % {"unit": unit.label, "days": period.days}
+    issue(
+        Draft(
+            kind=NoticeKind.CONTACT_REMINDER,
+            title=title,
+            body=body,
+            recipients=notice_recipients([unit.pk]).get(unit.pk, []),
+            addressed_to=unit.label,
+            link=f"/admin/directory/unit/{unit.pk}/change/",
+        ),
+        now=now,
     )
     return True

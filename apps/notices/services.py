@@ -1,37 +1,261 @@
-import logging
+"""Issuing notices, delivering them, reading and acknowledging them.
 
-from django.conf import settings
-from django.core.mail import send_mail
+Every message to a person goes through ``issue`` (one notice) or ``issue_many`` (a scan's
+thousands, in a few statements), and reaches people only through ``deliver_pending``:
+deliveries are claimed with one conditional UPDATE, so two workers never send one twice,
+and a failed one is retried with its error recorded.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Notice
+from apps.accounts.models import User
+from apps.accounts.roles import Role
+from apps.core.bulk import insert_rows
+from apps.core.claims import claim
 
-logger = logging.getLogger(__name__)
+from .models import (
+    Channel,
+    DeliveryPolicy,
+    DeliveryState,
+    Notice,
+    NoticeKind,
+    NoticeRecipient,
+    RecipientStatus,
+)
+from .transports import TRANSPORTS
 
 
-def notify(*, recipients, title, body, kind, unit=None, extra_emails=()):
-    """Put a notice in each recipient's inbox and send one email copy to all of them."""
-    recipients = list(recipients)
-    notices = Notice.objects.bulk_create(
-        Notice(recipient=user, unit=unit, kind=kind, title=title, body=body) for user in recipients
+@dataclass(frozen=True)
+class Recipient:
+    """One way to reach one person: an account's inbox, or an email address."""
+
+    channel: str
+    user_id: int | None = None
+    address: str = ""
+
+
+@dataclass
+class Draft:
+    """A notice to issue: its text and who receives it."""
+
+    kind: str
+    title: str
+    body: str
+    recipients: list
+    number: str = ""
+    addressed_to: str = ""
+    link: str = ""
+    requires_acknowledgement: bool = False
+    issued_by_id: int | None = None
+
+
+def issue(draft: Draft, *, now=None) -> Notice:
+    """Issue one notice; its delivery follows on commit."""
+    (notice_id,) = issue_many([draft], now=now)
+    return Notice.objects.get(pk=notice_id)
+
+
+def issue_many(drafts: list[Draft], *, now=None) -> list[int]:
+    """Issue notices in one statement per table; returns their ids in order. A notice
+    without any recipient is undeliverable from the start and is reported to staff."""
+    if not drafts:
+        return []
+    now = now or timezone.now()
+    ids = insert_rows(
+        Notice,
+        [
+            {
+                "kind": d.kind,
+                "number": d.number,
+                "addressed_to": d.addressed_to,
+                "title": d.title,
+                "body": d.body,
+                "link": d.link,
+                "requires_acknowledgement": d.requires_acknowledgement,
+                "created_at": now,
+                "issued_by_id": d.issued_by_id,
+                "state": DeliveryState.PENDING if d.recipients else DeliveryState.UNDELIVERABLE,
+                "delivered_at": None,
+                "reported_at": None,
+                "read_at": None,
+                "acknowledged_at": None,
+                "acknowledged_by_id": None,
+            }
+            for d in drafts
+        ],
     )
-    addresses = sorted({u.email for u in recipients if u.email} | set(extra_emails))
-    if addresses:
-        try:
-            send_mail(title, body, settings.DEFAULT_FROM_EMAIL, addresses)
-        except OSError:
-            # The in-app notice is the record; a mail server outage must not lose it.
-            logger.exception("Email for notice %r could not be sent", title)
-        else:
-            Notice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
-    return notices
+    insert_rows(
+        NoticeRecipient,
+        [
+            {
+                "notice_id": notice_id,
+                "channel": r.channel,
+                "user_id": r.user_id,
+                "address": r.address,
+                "status": RecipientStatus.PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "claimed_at": None,
+                "sent_at": None,
+                "last_error": "",
+            }
+            for notice_id, d in zip(ids, drafts, strict=True)
+            for r in dict.fromkeys(d.recipients)  # the same way to a person once
+        ],
+    )
+    from .tasks import deliver_notices  # the task module imports this one
+
+    transaction.on_commit(deliver_notices.delay)
+    return ids
+
+
+def deliver_pending(now=None, *, limit=5000) -> int:
+    """Deliver what is due, by channel, until nothing is left; returns how many were
+    sent. Then tells staff, once, about notices nobody could receive."""
+    now = now or timezone.now()
+    policy = DeliveryPolicy.current()
+    stale = now - timedelta(minutes=policy.stale_after_minutes)
+    sent = 0
+    while True:
+        # One statement: claimed rows are this pass's alone, in or outside a transaction.
+        ids = claim(
+            NoticeRecipient,
+            where="(status = %s AND next_attempt_at <= %s) OR (status = %s AND claimed_at < %s)",
+            params=[RecipientStatus.PENDING, now, RecipientStatus.SENDING, stale],
+            set_="status = %s, claimed_at = %s",
+            set_params=[RecipientStatus.SENDING, now],
+            order_by="id",
+            limit=limit,
+        )
+        if not ids:
+            break
+        deliveries = list(
+            NoticeRecipient.objects.filter(pk__in=ids).select_related("notice").order_by("id")
+        )
+        failed = {d.pk: "No transport for this channel." for d in deliveries}
+        for channel, transport in TRANSPORTS.items():
+            mine = [d for d in deliveries if d.channel == channel]
+            if mine:
+                for delivery in mine:
+                    del failed[delivery.pk]
+                failed.update(transport.send(mine))
+        sent += _record_outcome(deliveries, failed, now, policy)
+    report_undeliverable(now)
+    return sent
+
+
+def _record_outcome(deliveries, failed, now, policy) -> int:
+    done = [d.pk for d in deliveries if d.pk not in failed]
+    with transaction.atomic():
+        NoticeRecipient.objects.filter(pk__in=done).update(
+            status=RecipientStatus.SENT, sent_at=now, last_error=""
+        )
+        # One UPDATE per (attempt, error): an outage fails thousands alike.
+        groups = {}
+        for delivery in deliveries:
+            if delivery.pk in failed:
+                key = (delivery.attempts + 1, failed[delivery.pk][:2000])
+                groups.setdefault(key, []).append(delivery.pk)
+        for (attempts, error), ids in groups.items():
+            delay = timedelta(minutes=policy.retry_after_minutes * 2 ** (attempts - 1))
+            NoticeRecipient.objects.filter(pk__in=ids).update(
+                status=(
+                    RecipientStatus.FAILED
+                    if attempts >= policy.max_attempts
+                    else RecipientStatus.PENDING
+                ),
+                attempts=attempts,
+                next_attempt_at=now + delay,
+                last_error=error,
+            )
+        Notice.objects.filter(
+            pk__in={d.notice_id for d in deliveries if d.pk not in failed},
+            delivered_at__isnull=True,
+        ).update(state=DeliveryState.DELIVERED, delivered_at=now)
+    return len(done)
+
+
+def report_undeliverable(now=None) -> Notice | None:
+    """One notice to staff listing the notices nobody could receive since the last one."""
+    now = now or timezone.now()
+    ids = claim(
+        Notice,
+        where="state = %s AND reported_at IS NULL AND kind <> %s",
+        params=[DeliveryState.UNDELIVERABLE, NoticeKind.UNDELIVERABLE],
+        set_="reported_at = %s",
+        set_params=[now],
+        order_by="id",
+        limit=1000,
+    )
+    if not ids:
+        return None
+    try:
+        return issue(_undeliverable_report(ids), now=now)
+    except Exception:
+        # Not reported after all: the next pass claims them again.
+        Notice.objects.filter(pk__in=ids).update(reported_at=None)
+        raise
+
+
+def _undeliverable_report(ids) -> Draft:
+    lost = Notice.objects.filter(pk__in=ids).order_by("id")
+    staff = User.objects.filter(
+        Q(groups__name=Role.STAFF) | Q(is_superuser=True), is_active=True
+    ).distinct()
+    lines = [f"{n.number or '—'} {n.addressed_to}：{n.title}" for n in lost]
+    return Draft(
+        kind=NoticeKind.UNDELIVERABLE,
+        title=_("%(n)d notice(s) could not be delivered") % {"n": len(lines)},
+        body="\n".join(
+            [
+                _(
+                    "Nobody could receive these notices: the unit has no current contact "
+                    "with an account or an email address. Add the contacts, then tell "
+                    "the unit in person."
+                ),
+                *lines,
+            ]
+        ),
+        recipients=recipients_of_accounts(staff),
+        link="/admin/notices/notice/?state__exact=undeliverable",
+    )
+
+
+def recipients_of_accounts(users) -> list[Recipient]:
+    """The inbox of each account, and its email where it has one."""
+    found = []
+    for user_id, email in users.values_list("pk", "email"):
+        found.append(Recipient(channel=Channel.IN_APP, user_id=user_id))
+        if email:
+            found.append(Recipient(channel=Channel.EMAIL, user_id=user_id, address=email))
+    return found
 
 
 def mark_read(notice: Notice) -> None:
     Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def acknowledge(notice: Notice) -> None:
+def acknowledge(notice: Notice, user) -> bool:
+    """Read and acknowledged by ``user``; False when someone had already acknowledged it."""
     now = timezone.now()
     Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=now)
-    Notice.objects.filter(pk=notice.pk, acknowledged_at__isnull=True).update(acknowledged_at=now)
+    return bool(
+        Notice.objects.filter(pk=notice.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=now, acknowledged_by=user
+        )
+    )
+
+
+def may_acknowledge(user, notice: Notice) -> bool:
+    """A recipient acknowledges a notice that asks for it, once."""
+    return (
+        notice.requires_acknowledgement
+        and notice.acknowledged_at is None
+        and notice.recipients.filter(user_id=user.pk).exists()
+    )

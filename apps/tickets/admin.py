@@ -15,17 +15,17 @@ from apps.core.admin import AutocompleteFilter, BigTableAdminMixin, SingletonAdm
 from apps.core.excel import xlsx_response
 from apps.directory.models import Unit
 
-from . import services
+from . import services, supervision
 from .exporters import EXPORT_LIMIT, export_tickets
 from .models import (
     OPEN_STATUSES,
     DeadlinePolicy,
     DeadlineRule,
-    SupervisionNotice,
     SupervisionPolicy,
     Ticket,
     TicketEvent,
 )
+from .supervision_admin import SupervisionNoticeInline
 
 # The buttons a unit presses on its own ticket, and the event each records.
 UNIT_ACTIONS = {
@@ -89,29 +89,17 @@ class TicketEventInline(admin.TabularInline):
         return super().get_queryset(request).select_related("unit", "actor")
 
 
-class SupervisionNoticeInline(admin.TabularInline):
-    model = SupervisionNotice
-    fields = (
-        "notice_number",
-        "level",
-        "milestone",
-        "deadline",
-        "created_at",
-        "delivered_at",
-        "read_at",
-        "acknowledged_at",
+# Tickets one staff action handles at once.
+ACTION_LIMIT = 200
+
+
+class ManualNoticeForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text of the notice"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        help_text=_("What the unit must do; the deadline and the ticket are added for you."),
     )
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = _("Supervision notices")
-
-    @admin.display(description=_("number"))
-    def notice_number(self, obj):
-        return obj.number
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class RerouteForm(forms.Form):
@@ -323,19 +311,39 @@ class TicketAdmin(BigTableAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Send supervision notice"), permissions=["supervise"])
     def send_supervision_notice(self, request, queryset):
-        sent = [
-            n
-            for n in (services.issue_notice_now(t, issued_by=request.user) for t in queryset[:200])
-            if n
-        ]
-        self.message_user(
-            request,
-            _(
-                "%(n)d supervision notice(s) issued; tickets already "
-                "noticed or without an open deadline were skipped."
+        form = ManualNoticeForm(request.POST if "text" in request.POST else None)
+        if form.is_valid():
+            issued = [
+                n
+                for n in (
+                    supervision.issue_notice_now(
+                        t, issued_by=request.user, text=form.cleaned_data["text"]
+                    )
+                    for t in queryset[:ACTION_LIMIT]
+                )
+                if n
+            ]
+            self.message_user(
+                request,
+                _(
+                    "%(n)d supervision notice(s) issued: %(numbers)s. Tickets without an "
+                    "open deadline were skipped."
+                )
+                % {"n": len(issued), "numbers": "、".join(n.number for n in issued) or "—"},
+                messages.SUCCESS if issued else messages.WARNING,
             )
-            % {"n": len(sent)},
-            messages.SUCCESS,
+            return None
+        return self._action_form(
+            request,
+            queryset,
+            form,
+            action="send_supervision_notice",
+            title=_("Send supervision notice"),
+            intro=_(
+                "Each ticket below gets a numbered supervision notice with your text, for its "
+                "earliest unmet deadline, also if the scan has noticed it already."
+            ),
+            submit=_("Send"),
         )
 
     @admin.action(description=_("Re-route to another unit"), permissions=["supervise"])
@@ -357,151 +365,37 @@ class TicketAdmin(BigTableAdminMixin, admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return None
+        return self._action_form(
+            request,
+            queryset,
+            form,
+            action="reroute",
+            title=_("Re-route to another unit"),
+            intro=_(
+                "The tickets below go to the chosen unit with fresh deadlines; their history "
+                "is kept."
+            ),
+            submit=_("Re-route"),
+        )
+
+    def _action_form(self, request, queryset, form, *, action, title, intro, submit):
+        """The intermediate page of an action that asks for more than the selection."""
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": _("Re-route to another unit"),
+            "title": title,
+            "intro": intro,
+            "submit": submit,
+            "action": action,
             "form": form,
-            "tickets": queryset,
+            "tickets": queryset.select_related("unit")[:ACTION_LIMIT],
             "media": self.media + form.media,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
-        return TemplateResponse(request, "admin/tickets/ticket/reroute.html", context)
+        return TemplateResponse(request, "admin/tickets/ticket/action_form.html", context)
 
     def has_supervise_permission(self, request):
         return request.user.is_command_staff
-
-
-class NoticeAcknowledgedFilter(admin.SimpleListFilter):
-    title = _("acknowledged")
-    parameter_name = "acknowledged"
-
-    def lookups(self, request, model_admin):
-        return [("no", _("Not yet acknowledged")), ("yes", _("Acknowledged"))]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(acknowledged_at__isnull=self.value() == "no")
-        return queryset
-
-
-class NoticeUnitFilter(AutocompleteFilter):
-    title = _("unit")
-    field_name = "unit"
-
-
-@admin.register(SupervisionNotice)
-class SupervisionNoticeAdmin(BigTableAdminMixin, admin.ModelAdmin):
-    """The supervision inbox: a liaison sees the own unit's notices and acknowledges them."""
-
-    list_display = (
-        "number_display",
-        "level",
-        "ticket",
-        "unit",
-        "milestone",
-        "deadline",
-        "created_at",
-        "read_at",
-        "acknowledged_state",
-    )
-    list_filter = (NoticeAcknowledgedFilter, "level", "milestone", NoticeUnitFilter)
-    list_select_related = ("ticket", "unit")
-    search_fields = ("=ticket__external_id",)
-    readonly_fields = (
-        "number_display",
-        "ticket",
-        "routing_round",
-        "unit",
-        "milestone",
-        "level",
-        "deadline",
-        "created_at",
-        "delivered_at",
-        "read_at",
-        "acknowledged_at",
-        "acknowledged_by",
-        "issued_by",
-    )
-    fields = readonly_fields
-    actions = ("acknowledge",)
-    change_form_template = "admin/tickets/supervisionnotice/change_form.html"
-
-    class Media:
-        js = ("js/autocomplete_filter.js",)
-
-    @property
-    def media(self):
-        widget = AutocompleteSelect(SupervisionNotice._meta.get_field("unit"), self.admin_site)
-        return super().media + widget.media
-
-    @admin.display(description=_("number"), ordering="id")
-    def number_display(self, obj):
-        return obj.number
-
-    @admin.display(description=_("acknowledged at"), ordering="acknowledged_at")
-    def acknowledged_state(self, obj):
-        if obj.acknowledged_at:
-            return timezone.localtime(obj.acknowledged_at).strftime("%Y-%m-%d %H:%M")
-        return format_html('<span class="overdue">{}</span>', _("not yet acknowledged"))
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        notice = self.get_object(request, object_id)
-        if request.method == "GET" and notice is not None and request.user.is_liaison:
-            services.mark_notice_read(notice)
-        extra = dict(extra_context or {})
-        extra["can_acknowledge"] = bool(notice and self._may_acknowledge(request, notice))
-        return super().change_view(request, object_id, form_url, extra)
-
-    def _may_acknowledge(self, request, notice):
-        return notice.acknowledged_at is None and (
-            request.user.is_liaison and notice.unit_id == request.user.unit_id
-        )
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/acknowledge/",
-                self.admin_site.admin_view(self.acknowledge_view),
-                name="tickets_supervisionnotice_acknowledge",
-            ),
-            *super().get_urls(),
-        ]
-
-    def acknowledge_view(self, request, pk):
-        notice = get_object_or_404(self.get_queryset(request), pk=pk)
-        if request.method != "POST" or not self._may_acknowledge(request, notice):
-            raise PermissionDenied
-        services.acknowledge_notice(notice, request.user)
-        self.message_user(
-            request,
-            _("Notice %(number)s acknowledged.") % {"number": notice.number},
-            messages.SUCCESS,
-        )
-        return HttpResponseRedirect(reverse("admin:tickets_supervisionnotice_change", args=[pk]))
-
-    @admin.action(description=_("Acknowledge"), permissions=["view"])
-    def acknowledge(self, request, queryset):
-        done = sum(
-            services.acknowledge_notice(n, request.user)
-            for n in queryset
-            if self._may_acknowledge(request, n)
-        )
-        self.message_user(
-            request, _("%(n)d notice(s) acknowledged.") % {"n": done}, messages.SUCCESS
-        )
 
 
 class DeadlineRuleInline(admin.TabularInline):

@@ -491,11 +491,16 @@ class SupervisionNoticeQuerySet(models.QuerySet):
         return self.none()
 
 
+SUPERVISION_SERIES = "督办"
+
+
 class SupervisionNotice(models.Model):
     """A numbered warning, supervision notice or escalation about one ticket's milestone.
 
-    Exactly one per (ticket, routing round, milestone, level): the unique constraint is
-    what keeps two scans from ever sending the same notice twice.
+    Its text, delivery, reading and acknowledgement are its ``notice``'s (the one notice
+    system). The scan issues exactly one per (ticket, routing round, milestone, level):
+    the unique constraint is what keeps two scans from ever sending the same notice
+    twice. Staff may add their own at any time (``issued_by`` set).
     """
 
     ticket = models.ForeignKey(
@@ -515,16 +520,13 @@ class SupervisionNotice(models.Model):
     )
     deadline = models.DateTimeField(_("deadline"))
     created_at = models.DateTimeField(_("issued at"), default=timezone.now)
-    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("acknowledged by"),
-        null=True,
-        blank=True,
+    year = models.PositiveSmallIntegerField(_("year"))
+    serial = models.PositiveIntegerField(_("serial number"))
+    notice = models.OneToOneField(
+        "notices.Notice",
+        verbose_name=_("notice"),
         on_delete=models.PROTECT,
-        related_name="+",
+        related_name="supervision",
     )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -545,16 +547,15 @@ class SupervisionNotice(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["ticket", "routing_round", "milestone", "level"],
-                name="one_notice_per_ticket_round_milestone_level",
+                condition=Q(issued_by__isnull=True),
+                name="one_scan_notice_per_ticket_round_milestone_level",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "serial"], name="one_supervision_number_per_year"
             ),
         ]
         indexes = [
             models.Index(fields=["unit", "-created_at"], name="notice_unit_created"),
-            models.Index(
-                fields=["created_at"],
-                name="notice_undelivered",
-                condition=Q(delivered_at__isnull=True),
-            ),
         ]
 
     def __str__(self):
@@ -562,6 +563,9 @@ class SupervisionNotice(models.Model):
 
     @property
     def number(self):
-        """督办〔2026〕000123: the year issued and the notice's serial number."""
-        year = timezone.localtime(self.created_at).year
-        return f"督办〔{year}〕{self.pk:06d}"
+        """督办〔2026〕000123: the 123rd of the year it was issued."""
+        return self.format_number(self.year, self.serial)
+
+    @staticmethod
+    def format_number(year, serial):
+        return f"{SUPERVISION_SERIES}〔{year}〕{serial:06d}"

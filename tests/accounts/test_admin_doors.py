@@ -24,15 +24,11 @@ from rest_framework.authtoken.models import TokenProxy
 
 from apps.directory.models import ContactConfirmationPolicy, ContactRole, Region
 from apps.diversion.models import LookupSynonym
-from apps.notices.models import Notice
+from apps.notices.models import Channel, DeliveryPolicy, NoticeKind
+from apps.notices.services import Draft, Recipient, issue
+from apps.tickets import supervision
 from apps.tickets.ingest import ingest
-from apps.tickets.models import (
-    DeadlinePolicy,
-    Milestone,
-    NoticeLevel,
-    SupervisionNotice,
-    SupervisionPolicy,
-)
+from apps.tickets.models import DeadlinePolicy, SupervisionPolicy
 from apps.workcalendar.models import CalendarDay, WorkingPeriod
 from tests.database import fingerprint
 from tests.factories import ContactFactory, DiversionItemFactory, DiversionListFactory
@@ -64,6 +60,7 @@ MODEL_DOORS = {
     },
     ("directory.contactconfirmationpolicy", "contact_policy"): {"staff": "LVCH"},
     ("notices.notice", "liaison_notice"): {"staff": "LVH", "liaison": "LVH", "leader": "L"},
+    ("notices.deliverypolicy", "delivery_policy"): {"staff": "LVCH"},
     ("accounts.user", "leader_user"): {"staff": "LAVCH"},
     ("auth.group", "group"): {},
     ("authtoken.tokenproxy", "token"): {},
@@ -176,14 +173,7 @@ def objects(users, unit, other_unit):
         (result,) = ingest([data], platform="12345")
         tickets.append(result.ticket)
     notices = [
-        SupervisionNotice.objects.create(
-            ticket=ticket,
-            routing_round=ticket.routing_round,
-            milestone=Milestone.SIGN,
-            level=NoticeLevel.NOTICE,
-            unit=ticket.unit,
-            deadline=_moment(1),
-        )
+        supervision.issue_notice_now(ticket, issued_by=users["staff"], text="门禁测试")
         for ticket in tickets
     ]
     draft = DiversionListFactory(region=unit.region)
@@ -195,9 +185,15 @@ def objects(users, unit, other_unit):
         "own_contact": own_contact,
         "other_contact": other_contact,
         "contact_policy": ContactConfirmationPolicy.current(),
-        "liaison_notice": Notice.objects.create(
-            recipient=users["liaison"], unit=unit, kind="test", title="通知", body="正文"
+        "liaison_notice": issue(
+            Draft(
+                kind=NoticeKind.CONTACT_REMINDER,
+                title="通知",
+                body="正文",
+                recipients=[Recipient(channel=Channel.IN_APP, user_id=users["liaison"].pk)],
+            )
         ),
+        "delivery_policy": DeliveryPolicy.current(),
         "leader_user": users["leader"],
         "group": Group.objects.first(),
         "token": TokenProxy.objects.create(user=users["platform"]),

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.roles import Role
-from apps.tickets import services
+from apps.tickets import supervision
 from apps.tickets.ingest import ingest
 from apps.tickets.models import NoticeLevel, SupervisionNotice
 from tests.factories import RegionFactory, UnitFactory, UserFactory
@@ -45,7 +45,7 @@ def test_overdue_ticket_signed_and_notice_acknowledged(page, screenshot):
         platform="12345",
     )
     ticket = result.ticket
-    services.scan_overdue()
+    supervision.scan_overdue()
     notice = SupervisionNotice.objects.get(
         ticket=ticket, milestone="sign", level=NoticeLevel.NOTICE
     )
@@ -77,5 +77,6 @@ def test_overdue_ticket_signed_and_notice_acknowledged(page, screenshot):
     assert "未确认" not in acknowledged.inner_text()
     ticket.refresh_from_db()
     notice.refresh_from_db()
-    assert ticket.status == "signed" and notice.acknowledged_at and notice.read_at
+    notice.notice.refresh_from_db()
+    assert ticket.status == "signed" and notice.notice.acknowledged_at and notice.notice.read_at
     screenshot("staff_sees_acknowledgement")

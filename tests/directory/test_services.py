@@ -127,7 +127,9 @@ def test_confirming_contacts_clears_the_flag(unit, liaison_user):
     assert unit not in Unit.objects.stale()
 
 
-def test_reminder_goes_to_liaison_once_per_period(unit, liaison_user):
+def test_reminder_goes_to_liaison_once_per_period(
+    unit, liaison_user, django_capture_on_commit_callbacks
+):
     liaison_user.email = "liaison@example.com"
     liaison_user.save()
     ContactFactory(
@@ -137,13 +139,14 @@ def test_reminder_goes_to_liaison_once_per_period(unit, liaison_user):
         last_confirmed_at=timezone.now() - timedelta(days=100),
     )
     now = timezone.now()
-    assert services.remind_stale_unit(unit.pk, now=now) is True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.remind_stale_unit(unit.pk, now=now) is True
     assert services.remind_stale_unit(unit.pk, now=now + timedelta(days=1)) is False
     notice = Notice.objects.get()
-    assert notice.recipient == liaison_user and notice.unit == unit
-    assert notice.emailed_at is not None
-    assert len(mail.outbox) == 1
-    assert set(mail.outbox[0].to) == {"liaison@example.com", "zhang@example.com"}
+    assert list(Notice.objects.for_user(liaison_user)) == [notice]  # in the inbox
+    assert notice.addressed_to == unit.label and notice.delivered_at is not None
+    # One message per address: the liaison's account and the liaison contact.
+    assert sorted(m.to[0] for m in mail.outbox) == ["liaison@example.com", "zhang@example.com"]
     # A new period: reminded again.
     assert services.remind_stale_unit(unit.pk, now=now + timedelta(days=91)) is True
     assert Notice.objects.count() == 2
@@ -154,7 +157,8 @@ def test_beat_task_reminds_only_stale_units(unit, other_unit, liaison_user):
 
     ContactFactory(unit=other_unit, role=ContactRole.LIAISON)  # just confirmed
     assert remind_stale_contacts() == 1
-    assert Notice.objects.filter(unit=unit).count() == 1
+    assert Notice.objects.for_user(liaison_user).count() == 1
+    assert Notice.objects.get().addressed_to == unit.label
     assert remind_stale_contacts() == 0
 
 

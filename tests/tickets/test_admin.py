@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.roles import Role
-from apps.tickets import services
+from apps.tickets import supervision
 from apps.tickets.models import SupervisionNotice, Ticket
 from tests.factories import UserFactory
 
@@ -105,10 +105,25 @@ def test_staff_send_notice_and_reroute_actions(
 ):
     client.force_login(staff_user)
     url = reverse("admin:tickets_ticket_changelist")
+    asked = client.post(
+        url, {"action": "send_supervision_notice", "_selected_action": [overdue.pk]}
+    )
+    assert asked.status_code == 200 and "text" in asked.context["form"].fields
+    assert not SupervisionNotice.objects.exists()  # nothing before the text is given
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"action": "send_supervision_notice", "_selected_action": [overdue.pk]})
-    notice = SupervisionNotice.objects.get(ticket=overdue, issued_by=staff_user)
-    assert notice.delivered_at is not None  # the delivery task ran after the commit
+        client.post(
+            url,
+            {
+                "action": "send_supervision_notice",
+                "_selected_action": [overdue.pk],
+                "text": "请于今日内联系来电人并反馈处置情况。",
+            },
+        )
+    notice = SupervisionNotice.objects.select_related("notice").get(
+        ticket=overdue, issued_by=staff_user
+    )
+    assert notice.notice.body.startswith("请于今日内联系来电人并反馈处置情况。")
+    assert notice.notice.delivered_at is not None  # the delivery task ran after the commit
     confirm = client.post(url, {"action": "reroute", "_selected_action": [overdue.pk]})
     assert confirm.status_code == 200 and "form" in confirm.context
     client.post(url, {"action": "reroute", "_selected_action": [overdue.pk], "unit": tier3_unit.pk})
@@ -123,15 +138,16 @@ def test_liaison_cannot_use_staff_actions(client, liaison, overdue):
 
 
 def test_liaison_reads_and_acknowledges_a_notice(client, liaison, staff_user, overdue):
-    notice = services.issue_notice_now(overdue, issued_by=staff_user)
+    notice = supervision.issue_notice_now(overdue, issued_by=staff_user, text="请尽快签收。")
     client.force_login(liaison)
     page = client.get(reverse("admin:tickets_supervisionnotice_change", args=[notice.pk]))
     assert "acknowledge-button" in page.content.decode()
-    notice.refresh_from_db()
-    assert notice.read_at is not None and notice.acknowledged_at is None
+    assert "请尽快签收。" in page.content.decode()  # the whole text, not only metadata
+    notice.notice.refresh_from_db()
+    assert notice.notice.read_at is not None and notice.notice.acknowledged_at is None
     client.post(reverse("admin:tickets_supervisionnotice_acknowledge", args=[notice.pk]))
-    notice.refresh_from_db()
-    assert notice.acknowledged_by == liaison
+    notice.notice.refresh_from_db()
+    assert notice.notice.acknowledged_by == liaison
     client.force_login(staff_user)
     listing = client.get(reverse("admin:tickets_supervisionnotice_changelist")).content.decode()
     assert '<span class="overdue">未确认' not in listing

@@ -1,13 +1,14 @@
 """The overdue scan: warnings, notices, escalation, circular; never twice; catches up."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
 from apps.accounts.roles import Role
-from apps.tickets import services
+from apps.notices import services as notices
+from apps.tickets import services, supervision
 from apps.tickets.models import NoticeLevel, SupervisionNotice, SupervisionPolicy, TicketEvent
 from tests.factories import UserFactory
 
@@ -31,12 +32,12 @@ def levels(ticket):
 
 
 def test_nothing_before_the_warning(urgent):
-    result = services.scan_overdue(urgent.received_at + timedelta(minutes=10))
+    result = supervision.scan_overdue(urgent.received_at + timedelta(minutes=10))
     assert result["issued"] == 0 and not SupervisionNotice.objects.exists()
 
 
 def test_warning_at_80_percent(urgent):
-    services.scan_overdue(urgent.received_at + timedelta(minutes=25))
+    supervision.scan_overdue(urgent.received_at + timedelta(minutes=25))
     assert levels(urgent) == [("arrive", "warning"), ("sign", "warning")]
     assert len(mail.outbox) == 2  # one digest per address: the account and the liaison
     assert {m.to[0] for m in mail.outbox} == {"account@example.com", "wang@example.com"}
@@ -45,18 +46,18 @@ def test_warning_at_80_percent(urgent):
 
 def test_notice_at_the_deadline_then_escalation_then_circular(urgent):
     start = urgent.received_at
-    services.scan_overdue(start + timedelta(minutes=31))
+    supervision.scan_overdue(start + timedelta(minutes=31))
     notices = SupervisionNotice.objects.filter(level=NoticeLevel.NOTICE)
     assert sorted(notices.values_list("milestone", flat=True)) == ["arrive", "sign"]
-    assert all(n.delivered_at for n in notices)
+    assert all(n.notice.delivered_at for n in notices)
     mail.outbox.clear()
-    services.scan_overdue(start + timedelta(minutes=30 + 61))
+    supervision.scan_overdue(start + timedelta(minutes=30 + 61))
     escalations = SupervisionNotice.objects.filter(level=NoticeLevel.ESCALATION)
     assert escalations.count() == 2
     assert "li@example.com" in {m.to[0] for m in mail.outbox}  # the leader in charge
     urgent.refresh_from_db()
     assert urgent.circular_at is None
-    services.scan_overdue(start + timedelta(minutes=30 + 241))
+    supervision.scan_overdue(start + timedelta(minutes=30 + 241))
     urgent.refresh_from_db()
     assert urgent.circular_at is not None
 
@@ -64,7 +65,7 @@ def test_notice_at_the_deadline_then_escalation_then_circular(urgent):
 def test_a_missed_run_catches_up_without_a_late_warning(urgent):
     # The scan did not run for hours: everything due is issued at once, but no warning
     # for a deadline already passed.
-    services.scan_overdue(urgent.received_at + timedelta(hours=6))
+    supervision.scan_overdue(urgent.received_at + timedelta(hours=6))
     assert ("sign", "warning") not in levels(urgent)
     assert ("sign", "notice") in levels(urgent) and ("sign", "escalation") in levels(urgent)
     urgent.refresh_from_db()
@@ -73,20 +74,20 @@ def test_a_missed_run_catches_up_without_a_late_warning(urgent):
 
 def test_running_twice_sends_nothing_twice(urgent):
     moment = urgent.received_at + timedelta(minutes=31)
-    services.scan_overdue(moment)
+    supervision.scan_overdue(moment)
     count, sent = SupervisionNotice.objects.count(), len(mail.outbox)
     urgent.refresh_from_db()
     urgent.next_check_at = moment - timedelta(minutes=1)  # as if claimed again by mistake
     urgent.save(update_fields=["next_check_at"])
-    services.scan_overdue(moment)
+    supervision.scan_overdue(moment)
     assert SupervisionNotice.objects.count() == count and len(mail.outbox) == sent
 
 
 def test_nothing_new_pass_looks_at_no_ticket(urgent, django_assert_max_num_queries):
-    services.scan_overdue(urgent.received_at + timedelta(minutes=31))
+    supervision.scan_overdue(urgent.received_at + timedelta(minutes=31))
     # The policy, the claim that finds nothing and the delivery claim (each in a savepoint).
     with django_assert_max_num_queries(7):
-        result = services.scan_overdue(urgent.received_at + timedelta(minutes=32))
+        result = supervision.scan_overdue(urgent.received_at + timedelta(minutes=32))
     assert result == {"issued": 0, "circulated": 0, "delivered": 0}
 
 
@@ -94,7 +95,7 @@ def test_meeting_the_milestone_stops_its_supervision(urgent):
     services.record_event(
         urgent, TicketEvent.Type.SIGNED, urgent.received_at + timedelta(minutes=20)
     )
-    services.scan_overdue(urgent.received_at + timedelta(hours=6))
+    supervision.scan_overdue(urgent.received_at + timedelta(hours=6))
     issued = levels(urgent)
     assert not [level for milestone, level in issued if milestone == "sign"]
     assert ("arrive", "notice") in issued and ("reply", "notice") in issued
@@ -105,22 +106,56 @@ def test_warning_share_is_editable(make_ticket, liaison_account):
     policy.warning_percent = 0
     policy.save()
     ticket = make_ticket(urgency="urgent", received_at=timezone.now() - timedelta(days=1))
-    services.scan_overdue(ticket.received_at + timedelta(minutes=29))
+    supervision.scan_overdue(ticket.received_at + timedelta(minutes=29))
     assert not SupervisionNotice.objects.exists()
 
 
 def test_notice_events_appear_in_the_timeline(urgent):
-    services.scan_overdue(urgent.received_at + timedelta(minutes=31))
+    supervision.scan_overdue(urgent.received_at + timedelta(minutes=31))
     notice_events = urgent.events.filter(type=TicketEvent.Type.NOTICE)
     assert notice_events.count() == 2
     assert all(e.data["number"].startswith("督办〔") for e in notice_events)
 
 
 def test_manual_notice_and_acknowledgement(urgent, staff_user, liaison_account):
-    notice = services.issue_notice_now(urgent, issued_by=staff_user)
+    notice = supervision.issue_notice_now(urgent, issued_by=staff_user)
     assert notice.level == NoticeLevel.NOTICE and notice.issued_by == staff_user
-    assert services.issue_notice_now(urgent, issued_by=staff_user) is None  # exists already
-    assert services.acknowledge_notice(notice, liaison_account) is True
-    assert services.acknowledge_notice(notice, liaison_account) is False
-    notice.refresh_from_db()
-    assert notice.read_at and notice.acknowledged_at and notice.acknowledged_by == liaison_account
+    assert notices.acknowledge(notice.notice, liaison_account) is True
+    assert notices.acknowledge(notice.notice, liaison_account) is False
+    notice.notice.refresh_from_db()
+    assert notice.notice.read_at and notice.notice.acknowledged_at
+    assert notice.notice.acknowledged_by == liaison_account
+
+
+def test_a_manual_notice_after_the_scans_is_issued_and_numbered_next(urgent, staff_user):
+    supervision.scan_overdue(urgent.received_at + timedelta(minutes=31))
+    scanned = list(urgent.supervision_notices.order_by("serial"))
+    assert [n.serial for n in scanned] == list(range(1, len(scanned) + 1))
+    first = supervision.issue_notice_now(urgent, issued_by=staff_user, text="请立即处置")
+    second = supervision.issue_notice_now(urgent, issued_by=staff_user, text="再次督办")
+    assert (first.serial, second.serial) == (len(scanned) + 1, len(scanned) + 2)
+    assert first.notice.body.startswith("请立即处置") and second.notice.body.startswith("再次督办")
+    assert first.number == f"督办〔{first.year}〕{len(scanned) + 1:06d}"
+
+
+def test_numbers_start_again_each_year(urgent):
+    new_year = timezone.make_aware(datetime(2027, 1, 1, 0, 5))
+    supervision.scan_overdue(urgent.received_at + timedelta(minutes=31))
+    last_year = urgent.supervision_notices.count()
+    urgent.refresh_from_db()
+    urgent.next_check_at = new_year
+    urgent.save(update_fields=["next_check_at"])
+    supervision.scan_overdue(new_year)
+    fresh = urgent.supervision_notices.filter(year=2027).order_by("serial")
+    assert fresh.exists() and fresh[0].number == "督办〔2027〕000001"
+    assert urgent.supervision_notices.filter(year__lt=2027).count() == last_year
+
+
+def test_the_notice_text_says_what_to_do_by_when(urgent):
+    supervision.scan_overdue(urgent.received_at + timedelta(minutes=31))
+    notice = urgent.supervision_notices.select_related("notice").get(
+        milestone="sign", level=NoticeLevel.NOTICE
+    )
+    assert urgent.external_id in notice.notice.body
+    assert "前完成反馈" in notice.notice.body  # the instruction, in the inbox and not only mail
+    assert notice.notice.requires_acknowledgement

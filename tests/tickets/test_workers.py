@@ -104,7 +104,7 @@ def test_two_workers_scanning_at_once_send_each_notice_once(make_ticket, police,
     notices = SupervisionNotice.objects.filter(ticket__in=tickets)
     # urgent, 3 hours late: sign, arrive and reply each noticed and escalated
     assert notices.count() == len(tickets) * 6
-    assert not notices.filter(delivered_at__isnull=True).exists()
+    assert not notices.filter(notice__delivered_at__isnull=True).exists()
     numbers_by_address = Counter()
     for path in (tmp_path / "mail").iterdir():
         for raw in path.read_text().split("-" * 79):

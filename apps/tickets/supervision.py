@@ -1,0 +1,281 @@
+"""Supervision of diverted tickets: the overdue scan, and staff's own supervision notices.
+
+A supervision notice is numbered here (督办〔2026〕000001, per year) and handed to the one
+notice system (``apps.notices``) for its text, delivery, reading and acknowledgement.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.bulk import insert_rows, update_column
+from apps.core.serials import take_serials
+from apps.directory.models import Unit
+from apps.directory.selectors import notice_recipients
+from apps.notices.models import NoticeKind
+from apps.notices.services import Draft, deliver_pending, issue_many
+
+from .models import (
+    MILESTONE_FIELDS,
+    OPEN_STATUSES,
+    SUPERVISION_SERIES,
+    Milestone,
+    NoticeLevel,
+    SupervisionNotice,
+    SupervisionPolicy,
+    Ticket,
+    TicketEvent,
+)
+from .services import scan_moments
+
+SCAN_BATCH = 2000
+# What the scan reads of a ticket.
+SCAN_FIELDS = (
+    "id",
+    "external_id",
+    "status",
+    "unit_id",
+    "routing_round",
+    "circular_at",
+    "warn_at",
+    *[f for pair in MILESTONE_FIELDS.values() for f in pair],
+)
+
+NOTICE_KINDS = {
+    NoticeLevel.WARNING: NoticeKind.WARNING,
+    NoticeLevel.NOTICE: NoticeKind.SUPERVISION,
+    NoticeLevel.ESCALATION: NoticeKind.ESCALATION,
+}
+SUBJECTS = {
+    NoticeLevel.WARNING: "【临期提醒】",
+    NoticeLevel.NOTICE: "【督办通知】",
+    NoticeLevel.ESCALATION: "【督办升级】",
+}
+
+
+def scan_overdue(now=None) -> dict:
+    """Issue every warning, notice, escalation and circular that has fallen due.
+
+    State-based: whatever is due by ``now`` and not yet issued is issued, so a missed
+    run catches up. Each batch of due tickets is locked (``FOR UPDATE SKIP LOCKED``: a
+    concurrent scan takes other tickets) and its ``next_check_at`` moved on before the
+    locks go, and every scan notice is unique per (ticket, round, milestone, level), so
+    concurrent scans never double up. A scan that dies rolls its batch back: the tickets
+    are due again at once. (SQLite runs one writer at a time.) Then the notice system's
+    delivery pass, claimed too, sends what is due.
+    """
+    now = now or timezone.now()
+    policy = SupervisionPolicy.current()
+    issued = circulated = 0
+    while True:
+        with transaction.atomic():
+            claimed = list(
+                Ticket.objects.filter(next_check_at__lte=now)
+                .order_by("next_check_at")
+                .select_for_update(skip_locked=True)
+                .only(*SCAN_FIELDS)[:SCAN_BATCH]
+            )
+            if not claimed:
+                break
+            counts = _process_claimed(claimed, now, policy)
+            issued += counts[0]
+            circulated += counts[1]
+    delivered = deliver_pending(now)
+    return {"issued": issued, "circulated": circulated, "delivered": delivered}
+
+
+def _process_claimed(tickets, now, policy):
+    due_notices, circular_ids, updates = [], [], []
+    for ticket in tickets:
+        upcoming = []
+        if ticket.status in OPEN_STATUSES:
+            for moment, milestone, level, due in scan_moments(ticket, policy):
+                if moment > now:
+                    upcoming.append(moment)
+                elif level is None:
+                    circular_ids.append(ticket.pk)
+                elif level != NoticeLevel.WARNING or now < due:
+                    due_notices.append((ticket, milestone, level, due))
+        ticket.next_check_at = min(upcoming, default=None)
+        updates.append(ticket)
+    issued = _issue(_not_yet_issued(due_notices), now=now, policy=policy)
+    update_column(Ticket, updates, "next_check_at")
+    circulated = 0
+    if circular_ids:
+        circulated = Ticket.objects.filter(pk__in=circular_ids, circular_at__isnull=True).update(
+            circular_at=now
+        )
+    return issued, circulated
+
+
+def _not_yet_issued(due_notices):
+    """Those the scan has not issued already (a ticket claimed again by mistake)."""
+    if not due_notices:
+        return []
+    seen = set(
+        SupervisionNotice.objects.filter(
+            ticket_id__in={t.pk for t, *_rest in due_notices}, issued_by__isnull=True
+        ).values_list("ticket_id", "routing_round", "milestone", "level")
+    )
+    return [n for n in due_notices if (n[0].pk, n[0].routing_round, n[1], n[2]) not in seen]
+
+
+def _issue(due_notices, *, now, policy, issued_by=None, text="") -> int:
+    """Number, word and issue supervision notices: (ticket, milestone, level, deadline).
+    In the caller's transaction, a few statements whatever their number."""
+    if not due_notices:
+        return 0
+    year = timezone.localtime(now).year
+    serials = take_serials(series=SUPERVISION_SERIES, year=year, count=len(due_notices))
+    unit_ids = {t.unit_id for t, *_rest in due_notices}
+    labels = {
+        pk: Unit.label_for(name, region)
+        for pk, name, region in Unit.objects.filter(pk__in=unit_ids).values_list(
+            "pk", "name", "region__name"
+        )
+    }
+    liaisons = notice_recipients(unit_ids)
+    with_leaders = notice_recipients(unit_ids, leaders=True)
+    wording = _Wording(policy)
+    drafts = []
+    for (ticket, milestone, level, due), serial in zip(due_notices, serials, strict=True):
+        number = SupervisionNotice.format_number(year, serial)
+        unit = labels[ticket.unit_id]
+        drafts.append(
+            Draft(
+                kind=NOTICE_KINDS[level],
+                number=number,
+                addressed_to=unit,
+                title=f"{SUBJECTS[level]}{number} {unit}",
+                body=wording.body(ticket, milestone, level, due, now=now, text=text),
+                recipients=(with_leaders if level == NoticeLevel.ESCALATION else liaisons).get(
+                    ticket.unit_id, []
+                ),
+                link=f"/admin/tickets/ticket/{ticket.pk}/change/",
+                requires_acknowledgement=level != NoticeLevel.WARNING,
+                issued_by_id=issued_by.pk if issued_by else None,
+            )
+        )
+    notice_ids = issue_many(drafts, now=now)
+    insert_rows(
+        SupervisionNotice,
+        [
+            {
+                "ticket_id": ticket.pk,
+                "routing_round": ticket.routing_round,
+                "milestone": milestone,
+                "level": level,
+                "unit_id": ticket.unit_id,
+                "deadline": due,
+                "created_at": now,
+                "year": year,
+                "serial": serial,
+                "notice_id": notice_id,
+                "issued_by_id": issued_by.pk if issued_by else None,
+            }
+            for (ticket, milestone, level, due), serial, notice_id in zip(
+                due_notices, serials, notice_ids, strict=True
+            )
+        ],
+    )
+    insert_rows(
+        TicketEvent,
+        [
+            {
+                "ticket_id": ticket.pk,
+                "type": TicketEvent.Type.NOTICE,
+                "at": now,
+                "unit_id": ticket.unit_id,
+                "actor_id": issued_by.pk if issued_by else None,
+                "platform": "",
+                "data": {
+                    "number": SupervisionNotice.format_number(year, serial),
+                    "level": level,
+                    "milestone": milestone,
+                },
+                "recorded_at": now,
+            }
+            for (ticket, milestone, level, _due), serial in zip(due_notices, serials, strict=True)
+        ],
+    )
+    return len(due_notices)
+
+
+class _Wording:
+    """The text of a supervision notice: what is late, by when to act, who answers."""
+
+    def __init__(self, policy):
+        self.escalate = timedelta(minutes=policy.escalate_after_minutes)
+        self.circulate = timedelta(minutes=policy.circulate_after_minutes)
+        self.milestones = {value: str(label) for value, label in Milestone.choices}
+
+    def body(self, ticket, milestone, level, due, *, now, text=""):
+        values = {
+            "ticket": ticket.external_id,
+            "milestone": self.milestones[milestone],
+            "deadline": _moment(due),
+        }
+        if level == NoticeLevel.WARNING:
+            lines = [
+                _(
+                    "Ticket %(ticket)s must reach “%(milestone)s” by %(deadline)s, which is "
+                    "near. Please handle it in time."
+                )
+                % values
+            ]
+        elif level == NoticeLevel.NOTICE:
+            values["reply_by"] = _moment(max(now, due) + self.escalate)
+            lines = [
+                _(
+                    "Ticket %(ticket)s did not reach “%(milestone)s” by its deadline "
+                    "%(deadline)s. Please handle it at once and report back by %(reply_by)s; "
+                    "otherwise it is escalated to the leader in charge."
+                )
+                % values
+            ]
+        else:
+            values["reply_by"] = _moment(max(now, due + self.circulate))
+            lines = [
+                _(
+                    "Ticket %(ticket)s is still short of “%(milestone)s”, due %(deadline)s: "
+                    "the supervision is escalated to the leader in charge. Please see to it "
+                    "and report back by %(reply_by)s; after that the unit is named in the "
+                    "circular (通报)."
+                )
+                % values
+            ]
+        if text:
+            lines.insert(0, text)
+        lines.append(_("Acknowledge this notice in the back-office once you have read it."))
+        return "\n".join(lines)
+
+
+def _moment(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+@transaction.atomic
+def issue_notice_now(ticket: Ticket, *, issued_by, text: str = "") -> SupervisionNotice | None:
+    """Staff's own supervision notice for the ticket's earliest unmet milestone, with
+    their text: possible at any time, also after the scan's (numbered like them).
+
+    None when the ticket has nothing left to supervise."""
+    unmet = ticket.unmet_deadlines()
+    if ticket.status not in OPEN_STATUSES or not unmet:
+        return None
+    milestone = min(unmet, key=unmet.get)
+    now = timezone.now()
+    _issue(
+        [(ticket, milestone, NoticeLevel.NOTICE, unmet[milestone])],
+        now=now,
+        policy=SupervisionPolicy.current(),
+        issued_by=issued_by,
+        text=text.strip(),
+    )
+    return (
+        SupervisionNotice.objects.filter(ticket=ticket, issued_by=issued_by)
+        .select_related("notice")
+        .latest("id")
+    )
