@@ -8,8 +8,11 @@ Then one ``scan_overdue()`` pass is timed, notices and their delivery (one diges
 per address, locmem backend) included: target <= 5 s; then a second pass with nothing
 new: target <= 1 s.
 
-Baseline: what a scan without ``next_check_at`` must do on every run, select the open
-tickets past any unmet deadline (the OR over the four deadline/met column pairs).
+Baselines: what a scan without ``next_check_at`` must do on every run, select the open
+tickets past any unmet deadline (the OR over the four deadline/met column pairs); and
+the floor of pass 1, measured in the same run and rolled back: the same claim of the
+newly overdue tickets (one conditional UPDATE) plus a bare bulk insert of as many
+notices and inbox rows as pass 1 wrote. Target: pass 1 <= 3x that floor.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/linkage_bench \\
         .venv/bin/python bench/tickets_scan.py
@@ -35,7 +38,17 @@ from django.utils import timezone  # noqa: E402
 
 from apps.accounts.roles import Role  # noqa: E402
 from apps.accounts.services import create_account  # noqa: E402
+from apps.core.bulk import insert_rows  # noqa: E402
+from apps.core.claims import claim  # noqa: E402
 from apps.directory.models import Contact, ContactRole, Unit  # noqa: E402
+from apps.notices.models import (  # noqa: E402
+    Channel,
+    DeliveryState,
+    Notice,
+    NoticeKind,
+    NoticeRecipient,
+    RecipientStatus,
+)
 from apps.tickets import services, supervision  # noqa: E402
 from apps.tickets.models import (  # noqa: E402
     MILESTONE_FIELDS,
@@ -175,6 +188,67 @@ def naive_scan():
     return time.perf_counter() - start, len(ids)
 
 
+class RolledBack(Exception):
+    pass
+
+
+def floor(tickets, notices, recipients):
+    """Claim ``tickets`` overdue tickets and insert ``notices`` notices with
+    ``recipients`` inbox rows, bare, in a transaction rolled back afterwards."""
+    now = timezone.now()
+    elapsed = 0.0
+    try:
+        with transaction.atomic():
+            start = time.perf_counter()
+            ids = claim(
+                Ticket,
+                where="status = ANY(%s) AND next_check_at > %s",
+                params=[list(OPEN_STATUSES), now],
+                set_="next_check_at = %s",
+                set_params=[None],
+                order_by="next_check_at",
+                limit=tickets,
+            )
+            notice_ids = insert_rows(
+                Notice,
+                [
+                    {
+                        "kind": NoticeKind.SUPERVISION,
+                        "number": f"督办〔2099〕{n:06d}",
+                        "addressed_to": "市公安局（南通市）",
+                        "title": f"【督办通知】督办〔2099〕{n:06d} 市公安局（南通市）",
+                        "body": "工单 GD000000 未在时限前完成签收。请立即办理。" * 3,
+                        "link": "",
+                        "requires_acknowledgement": True,
+                        "created_at": now,
+                        "state": DeliveryState.PENDING,
+                    }
+                    for n in range(notices)
+                ],
+            )
+            insert_rows(
+                NoticeRecipient,
+                [
+                    {
+                        "notice_id": notice_ids[n % len(notice_ids)],
+                        "channel": Channel.IN_APP if n % 2 else Channel.EMAIL,
+                        "user_id": None,
+                        "address": f"floor{n}@example.com",
+                        "status": RecipientStatus.SENT,
+                        "attempts": 1,
+                        "next_attempt_at": now,
+                        "last_error": "",
+                    }
+                    for n in range(recipients)
+                ],
+            )
+            elapsed = time.perf_counter() - start
+            assert len(ids) == tickets
+            raise RolledBack
+    except RolledBack:
+        return elapsed
+
+
 def timed_scan():
     mail.outbox = []
     start = time.perf_counter()
@@ -191,6 +265,8 @@ with override_settings(DEBUG=False):  # as in production: no query log
     made = make_newly_overdue(NEWLY_OVERDUE)
     first_s, first, first_mails = timed_scan()
     second_s, second, second_mails = timed_scan()
+    floors = [floor(made, first["issued"], first["delivered"]) for _n in range(3)]
+    floor_s = sorted(floors)[1]
     naive_times = [naive_scan() for _n in range(3)]
     naive_s = sorted(t for t, _n in naive_times)[1]
     naive_found = naive_times[-1][1]
@@ -205,6 +281,12 @@ print(
 print(
     f"  pass 2 (nothing new)     : {second_s:6.3f} s  issued {second['issued']:,}, "
     f"delivered {second['delivered']:,}  target <= 1 s: {'met' if second_s <= 1 else 'NOT met'}"
+)
+print(
+    f"  floor of pass 1 (claim UPDATE of {made:,} tickets, bare insert of "
+    f"{first['issued']:,} notices and {first['delivered']:,} inbox rows): {floor_s:6.2f} s  "
+    f"pass 1 / floor {first_s / floor_s:.2f}x  target <= 3x: "
+    f"{'met' if first_s <= 3 * floor_s else 'NOT met'}"
 )
 print(
     f"  naive selection (OR over deadline/met columns, no next_check_at): {naive_s:6.3f} s "
