@@ -28,17 +28,26 @@ class NoticeRecipientInline(admin.TabularInline):
 
 
 class AcknowledgedFilter(admin.SimpleListFilter):
+    """Notices waiting for acknowledgement, or acknowledged; ``path`` leads from the
+    listed model to its notice (a supervision notice's is ``notice__``)."""
+
     title = _("acknowledged")
     parameter_name = "acknowledged"
+    path = ""
 
     def lookups(self, request, model_admin):
         return [("no", _("Not yet acknowledged")), ("yes", _("Acknowledged"))]
 
     def queryset(self, request, queryset):
         if self.value() == "no":
-            return queryset.unacknowledged()
+            return queryset.filter(
+                **{
+                    f"{self.path}requires_acknowledgement": True,
+                    f"{self.path}acknowledged_at__isnull": True,
+                }
+            )
         if self.value() == "yes":
-            return queryset.filter(acknowledged_at__isnull=False)
+            return queryset.filter(**{f"{self.path}acknowledged_at__isnull": False})
         return queryset
 
 

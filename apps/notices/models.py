@@ -43,9 +43,6 @@ class NoticeQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self if user.is_command_staff else self.for_user(user)
 
-    def unacknowledged(self):
-        return self.filter(requires_acknowledgement=True, acknowledged_at__isnull=True)
-
 
 class Notice(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=NoticeKind.choices)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import AutocompleteFilter, BigTableAdminMixin
 from apps.notices import services as notices
+from apps.notices.admin import AcknowledgedFilter
 
 from .models import SupervisionNotice
 
@@ -71,17 +72,8 @@ class SupervisionNoticeInline(NoticeStateColumns, admin.TabularInline):
         return False
 
 
-class NoticeAcknowledgedFilter(admin.SimpleListFilter):
-    title = _("acknowledged")
-    parameter_name = "acknowledged"
-
-    def lookups(self, request, model_admin):
-        return [("no", _("Not yet acknowledged")), ("yes", _("Acknowledged"))]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(notice__acknowledged_at__isnull=self.value() == "no")
-        return queryset
+class NoticeAcknowledgedFilter(AcknowledgedFilter):
+    path = "notice__"
 
 
 class NoticeUnitFilter(AutocompleteFilter):
