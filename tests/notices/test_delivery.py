@@ -148,3 +148,20 @@ def test_a_second_account_of_the_same_person_is_a_separate_recipient(db):
     issue(draft(recipients=inbox_and_mail(first) + inbox_and_mail(second)))
     deliver_pending()
     assert len(mail.outbox) == 1  # one digest per address, whoever's accounts
+
+
+def test_only_staff_see_how_a_notice_went_to_each_address(client, liaison_user, staff_user):
+    notice = issue(
+        draft(
+            recipients=[
+                Recipient(channel=Channel.IN_APP, user_id=liaison_user.pk),
+                Recipient(channel=Channel.EMAIL, address="leader-private@example.com"),
+            ]
+        )
+    )
+    client.force_login(liaison_user)
+    page = client.get(f"/admin/notices/notice/{notice.pk}/change/").content.decode()
+    assert "leader-private@example.com" not in page
+    client.force_login(staff_user)
+    page = client.get(f"/admin/notices/notice/{notice.pk}/change/").content.decode()
+    assert "leader-private@example.com" in page
