@@ -5,33 +5,11 @@ the Celery Beat and token admins) are in the matrix like the project's own; a te
 when an admin URL exists that the matrix does not name.
 """
 
-from datetime import timedelta
-
 import pytest
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, reverse
-from django.utils import timezone
-from django_celery_beat.models import (
-    ClockedSchedule,
-    CrontabSchedule,
-    IntervalSchedule,
-    PeriodicTask,
-    SolarSchedule,
-)
-from rest_framework.authtoken.models import TokenProxy
 
-from apps.directory.models import ContactConfirmationPolicy, ContactRole, Region
-from apps.diversion.models import LookupSynonym
-from apps.notices.models import Channel, DeliveryPolicy, NoticeKind
-from apps.notices.services import Draft, Recipient, issue
-from apps.tickets import supervision
-from apps.tickets.ingest import ingest
-from apps.tickets.models import DeadlinePolicy, SupervisionPolicy
-from apps.workcalendar.models import CalendarDay, WorkingPeriod
 from tests.database import fingerprint
-from tests.factories import ContactFactory, DiversionItemFactory, DiversionListFactory
 
 ROLES = ("staff", "liaison", "leader", "platform")
 
@@ -146,81 +124,6 @@ LETTER_URLS = {
     "H": "history",
     "R": "simple_history",
 }
-
-
-def _moment(hours_ago):
-    return timezone.now() - timedelta(hours=hours_ago)
-
-
-@pytest.fixture
-def objects(users, unit, other_unit):
-    """One object behind every door, owned by the liaison's unit or by another unit."""
-    own_contact = ContactFactory(unit=unit, role=ContactRole.LIAISON)
-    other_contact = ContactFactory(unit=other_unit, role=ContactRole.LIAISON)
-    tickets = []
-    for owner in (unit, other_unit):
-        data = {
-            "external_id": f"DOOR-{owner.pk}",
-            "region": owner.region.division_code,
-            "received_at": _moment(3),
-            "channel": "phone",
-            "transfer_method": "one_key",
-            "urgency": "urgent",
-            "unit": owner.pk,
-            "summary": "门禁测试",
-            "caller_phone": "13812345678",
-        }
-        (result,) = ingest([data], platform="12345")
-        tickets.append(result.ticket)
-    notices = [
-        supervision.issue_notice_now(ticket, issued_by=users["staff"], text="门禁测试")
-        for ticket in tickets
-    ]
-    draft = DiversionListFactory(region=unit.region)
-    interval = IntervalSchedule.objects.create(every=5, period=IntervalSchedule.MINUTES)
-    return {
-        "region": Region.objects.get(pk=unit.region_id),
-        "own_unit": unit,
-        "other_unit": other_unit,
-        "own_contact": own_contact,
-        "other_contact": other_contact,
-        "contact_policy": ContactConfirmationPolicy.current(),
-        "liaison_notice": issue(
-            Draft(
-                kind=NoticeKind.CONTACT_REMINDER,
-                title="通知",
-                body="正文",
-                recipients=[Recipient(channel=Channel.IN_APP, user_id=users["liaison"].pk)],
-            )
-        ),
-        "delivery_policy": DeliveryPolicy.current(),
-        "leader_user": users["leader"],
-        "group": Group.objects.first(),
-        "token": TokenProxy.objects.create(user=users["platform"]),
-        "periodic_task": PeriodicTask.objects.create(
-            name="door", task="apps.tickets.tasks.scan_overdue", interval=interval
-        ),
-        "clocked": ClockedSchedule.objects.create(clocked_time=timezone.now()),
-        "crontab": CrontabSchedule.objects.create(minute="5"),
-        "solar": SolarSchedule.objects.create(event="sunset", latitude=32, longitude=120),
-        "interval": interval,
-        "working_period": WorkingPeriod.objects.first(),
-        "calendar_day": CalendarDay.objects.first(),
-        "draft_list": draft,
-        "draft_item": DiversionItemFactory(diversion_list=draft),
-        "synonym": LookupSynonym.objects.create(spoken="门禁词", listed="门禁"),
-        "own_ticket": tickets[0],
-        "other_ticket": tickets[1],
-        "own_notice": notices[0],
-        "other_notice": notices[1],
-        "deadline_policy": DeadlinePolicy.objects.first(),
-        "supervision_policy": SupervisionPolicy.current(),
-        "access_attempt": AccessAttempt.objects.create(
-            username="guess", ip_address="10.0.0.9", failures_since_start=3
-        ),
-        "access_log": AccessLog.objects.create(username="leader", ip_address="10.0.0.9"),
-        "access_failure": AccessFailureLog.objects.create(username="guess", ip_address="10.0.0.9"),
-    }
 
 
 def _url(name, obj, letter=None):
