@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,7 +94,7 @@ def remind_stale_unit(unit_id: int, *, now=None) -> bool:
             body=body,
             recipients=notice_recipients([unit.pk]).get(unit.pk, []),
             addressed_to=unit.label,
-            link=f"/admin/directory/unit/{unit.pk}/change/",
+            link=reverse("admin:directory_unit_change", args=[unit.pk]),
         ),
         now=now,
     )

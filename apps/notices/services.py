@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -223,7 +224,7 @@ def _undeliverable_report(ids) -> Draft:
             ]
         ),
         recipients=recipients_of_accounts(staff),
-        link="/admin/notices/notice/?state__exact=undeliverable",
+        link=reverse("admin:notices_notice_changelist") + "?state__exact=undeliverable",
     )
 
 

@@ -7,6 +7,7 @@ notice system (``apps.notices``) for its text, delivery, reading and acknowledge
 from datetime import timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -139,6 +140,7 @@ def _issue(due_notices, *, now, policy, issued_by=None, text="") -> int:
     liaisons = notice_recipients(unit_ids)
     with_leaders = notice_recipients(unit_ids, leaders=True)
     wording = _Wording(policy)
+    tickets_page = reverse("admin:tickets_ticket_changelist")  # once, not per notice
     drafts = []
     for (ticket, milestone, level, due), serial in zip(due_notices, serials, strict=True):
         number = SupervisionNotice.format_number(year, serial)
@@ -153,7 +155,7 @@ def _issue(due_notices, *, now, policy, issued_by=None, text="") -> int:
                 recipients=(with_leaders if level == NoticeLevel.ESCALATION else liaisons).get(
                     ticket.unit_id, []
                 ),
-                link=f"/admin/tickets/ticket/{ticket.pk}/change/",
+                link=f"{tickets_page}{ticket.pk}/change/",
                 requires_acknowledgement=level != NoticeLevel.WARNING,
                 issued_by_id=issued_by.pk if issued_by else None,
             )

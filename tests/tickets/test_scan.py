@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.roles import Role
@@ -159,3 +160,4 @@ def test_the_notice_text_says_what_to_do_by_when(urgent):
     assert urgent.external_id in notice.notice.body
     assert "前完成反馈" in notice.notice.body  # the instruction, in the inbox and not only mail
     assert notice.notice.requires_acknowledgement
+    assert notice.notice.link == reverse("admin:tickets_ticket_change", args=[urgent.pk])
