@@ -60,6 +60,7 @@ from apps.tickets.models import (  # noqa: E402
 
 TICKETS = int(os.environ.get("BENCH_TICKETS", 1_000_000))
 NEWLY_OVERDUE = TICKETS // 100
+PASSES = 3
 settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 mail.outbox = []
 
@@ -259,13 +260,21 @@ def timed_scan():
 with override_settings(DEBUG=False):  # as in production: no query log
     total = ensure_tickets()
     ensure_recipients()
-    ensure_open(NEWLY_OVERDUE)
+    ensure_open(PASSES * NEWLY_OVERDUE)
     settle()
     total = Ticket.objects.count()
-    made = make_newly_overdue(NEWLY_OVERDUE)
-    first_s, first, first_mails = timed_scan()
+    # Pass 1 three times over fresh tickets, the median reported: one run varies by half.
+    runs = []
+    for _n in range(PASSES):
+        made = make_newly_overdue(NEWLY_OVERDUE)
+        recipients_before = NoticeRecipient.objects.count()
+        seconds, first, first_mails = timed_scan()
+        runs.append(
+            (seconds, first, first_mails, NoticeRecipient.objects.count() - recipients_before)
+        )
+    first_s, first, first_mails, recipients_written = sorted(runs, key=lambda r: r[0])[PASSES // 2]
     second_s, second, second_mails = timed_scan()
-    floors = [floor(made, first["issued"], first["delivered"]) for _n in range(3)]
+    floors = [floor(made, first["issued"], recipients_written) for _n in range(3)]
     floor_s = sorted(floors)[1]
     naive_times = [naive_scan() for _n in range(3)]
     naive_s = sorted(t for t, _n in naive_times)[1]
@@ -274,8 +283,9 @@ with override_settings(DEBUG=False):  # as in production: no query log
 notices = SupervisionNotice.objects.count()
 print(f"overdue scan on {connection.vendor}: {total:,} tickets, {made:,} made newly overdue")
 print(
-    f"  pass 1 (1% newly overdue): {first_s:6.2f} s  issued {first['issued']:,}, "
-    f"circulated {first['circulated']:,}, delivered {first['delivered']:,}, "
+    f"  pass 1 (1% newly overdue, median of {PASSES}): {first_s:6.2f} s  "
+    f"issued {first['issued']:,}, circulated {first['circulated']:,}, "
+    f"delivered {first['delivered']:,}, "
     f"{first_mails:,} digest emails  target <= 5 s: {'met' if first_s <= 5 else 'NOT met'}"
 )
 print(
@@ -284,7 +294,7 @@ print(
 )
 print(
     f"  floor of pass 1 (claim UPDATE of {made:,} tickets, bare insert of "
-    f"{first['issued']:,} notices and {first['delivered']:,} inbox rows): {floor_s:6.2f} s  "
+    f"{first['issued']:,} notices and {recipients_written:,} inbox rows): {floor_s:6.2f} s  "
     f"pass 1 / floor {first_s / floor_s:.2f}x  target <= 3x: "
     f"{'met' if first_s <= 3 * floor_s else 'NOT met'}"
 )

@@ -63,11 +63,16 @@ def issue(draft: Draft, *, now=None) -> Notice:
 
 
 def issue_many(drafts: list[Draft], *, now=None) -> list[int]:
-    """Issue notices in one statement per table; returns their ids in order. A notice
-    without any recipient is undeliverable from the start and is reported to staff."""
+    """Issue notices in one statement per table; returns their ids in order.
+
+    A channel whose transport delivers on issue (the inbox) is delivered here; the others
+    by a delivery task started on commit (or the caller's own ``deliver_pending``). A
+    notice without any recipient is undeliverable from the start and is reported to staff.
+    """
     if not drafts:
         return []
     now = now or timezone.now()
+    at_once = {channel for channel, t in TRANSPORTS.items() if t.delivers_on_issue}
     ids = insert_rows(
         Notice,
         [
@@ -81,8 +86,8 @@ def issue_many(drafts: list[Draft], *, now=None) -> list[int]:
                 "requires_acknowledgement": d.requires_acknowledgement,
                 "created_at": now,
                 "issued_by_id": d.issued_by_id,
-                "state": DeliveryState.PENDING if d.recipients else DeliveryState.UNDELIVERABLE,
-                "delivered_at": None,
+                "state": _state_at_issue(d.recipients, at_once),
+                "delivered_at": now if any(r.channel in at_once for r in d.recipients) else None,
                 "reported_at": None,
                 "read_at": None,
                 "acknowledged_at": None,
@@ -99,11 +104,11 @@ def issue_many(drafts: list[Draft], *, now=None) -> list[int]:
                 "channel": r.channel,
                 "user_id": r.user_id,
                 "address": r.address,
-                "status": RecipientStatus.PENDING,
+                "status": RecipientStatus.SENT if r.channel in at_once else RecipientStatus.PENDING,
                 "attempts": 0,
                 "next_attempt_at": now,
                 "claimed_at": None,
-                "sent_at": None,
+                "sent_at": now if r.channel in at_once else None,
                 "last_error": "",
             }
             for notice_id, d in zip(ids, drafts, strict=True)
@@ -114,6 +119,14 @@ def issue_many(drafts: list[Draft], *, now=None) -> list[int]:
 
     transaction.on_commit(deliver_notices.delay)
     return ids
+
+
+def _state_at_issue(recipients, at_once):
+    if not recipients:
+        return DeliveryState.UNDELIVERABLE
+    if any(r.channel in at_once for r in recipients):
+        return DeliveryState.DELIVERED
+    return DeliveryState.PENDING
 
 
 def deliver_pending(now=None, *, limit=5000) -> int:

@@ -1,7 +1,8 @@
 """How a notice reaches a person: one ``Transport`` per channel.
 
 A transport gets the claimed deliveries of one pass for its channel and answers which
-of them failed, and why; the delivery pass (``services.deliver_pending``) records the
+of them failed, and why (one that ``delivers_on_issue`` is done when the notice is
+written); the delivery pass (``services.deliver_pending``) records the
 outcome and schedules retries, so a transport never touches the database.
 
 Adding SMS: subclass ``Transport`` with ``channel = Channel.SMS``, send each recipient's
@@ -24,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 class Transport:
     channel: str
+    # Delivered when issued, by writing the notice (the inbox is the database itself).
+    delivers_on_issue = False
 
     def send(self, deliveries) -> dict[int, str]:
         """Send ``deliveries`` (``NoticeRecipient`` rows with their ``notice`` loaded);
@@ -35,6 +38,7 @@ class InAppTransport(Transport):
     """The inbox: the notice is there as soon as it is issued."""
 
     channel = Channel.IN_APP
+    delivers_on_issue = True
 
     def send(self, deliveries):
         return {}
