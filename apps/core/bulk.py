@@ -9,6 +9,8 @@ import functools
 import json
 
 from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 
 
 def array_literal(values) -> str:
@@ -88,3 +90,16 @@ def update_column(model, objects, name):
             f"FROM unnest(%s::bigint[], %s::{db_type}[]) AS v(id, value) WHERE t.id = v.id",
             [array_literal(o.pk for o in objects), array_literal(values)],
         )
+
+
+def with_ids(queryset, ids):
+    """``queryset.filter(pk__in=ids)``, with the ids as one array parameter on PostgreSQL
+    (``id = ANY(%s)``): a thousand placeholders cost more to build and bind than the
+    rows they pick."""
+    if connection.vendor != "postgresql":
+        return queryset.filter(pk__in=ids)
+    meta = queryset.model._meta
+    column = (
+        f"{connection.ops.quote_name(meta.db_table)}.{connection.ops.quote_name(meta.pk.column)}"
+    )
+    return queryset.filter(RawSQL(f"{column} = ANY(%s)", (list(ids),), output_field=BooleanField()))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
-from apps.core.bulk import insert_rows
+from apps.core.bulk import insert_rows, with_ids
 from apps.core.claims import claim
 
 from .models import (
@@ -150,7 +150,7 @@ def deliver_pending(now=None, *, limit=5000) -> int:
         if not ids:
             break
         deliveries = list(
-            NoticeRecipient.objects.filter(pk__in=ids).select_related("notice").order_by("id")
+            with_ids(NoticeRecipient.objects, ids).select_related("notice").order_by("id")
         )
         failed = {d.pk: "No transport for this channel." for d in deliveries}
         for channel, transport in TRANSPORTS.items():
@@ -167,7 +167,7 @@ def deliver_pending(now=None, *, limit=5000) -> int:
 def _record_outcome(deliveries, failed, now, policy) -> int:
     done = [d.pk for d in deliveries if d.pk not in failed]
     with transaction.atomic():
-        NoticeRecipient.objects.filter(pk__in=done).update(
+        with_ids(NoticeRecipient.objects, done).update(
             status=RecipientStatus.SENT, sent_at=now, last_error=""
         )
         # One UPDATE per (attempt, error): an outage fails thousands alike.
@@ -178,7 +178,7 @@ def _record_outcome(deliveries, failed, now, policy) -> int:
                 groups.setdefault(key, []).append(delivery.pk)
         for (attempts, error), ids in groups.items():
             delay = timedelta(minutes=policy.retry_after_minutes * 2 ** (attempts - 1))
-            NoticeRecipient.objects.filter(pk__in=ids).update(
+            with_ids(NoticeRecipient.objects, ids).update(
                 status=(
                     RecipientStatus.FAILED
                     if attempts >= policy.max_attempts
@@ -188,10 +188,14 @@ def _record_outcome(deliveries, failed, now, policy) -> int:
                 next_attempt_at=now + delay,
                 last_error=error,
             )
-        Notice.objects.filter(
-            pk__in={d.notice_id for d in deliveries if d.pk not in failed},
-            delivered_at__isnull=True,
-        ).update(state=DeliveryState.DELIVERED, delivered_at=now)
+        # Most notices reached an inbox when issued: only the others change here.
+        reached = {
+            d.notice_id for d in deliveries if d.pk not in failed and d.notice.delivered_at is None
+        }
+        if reached:
+            with_ids(Notice.objects, reached).filter(delivered_at__isnull=True).update(
+                state=DeliveryState.DELIVERED, delivered_at=now
+            )
     return len(done)
 
 
