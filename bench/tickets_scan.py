@@ -50,13 +50,8 @@ from apps.notices.models import (  # noqa: E402
     RecipientStatus,
 )
 from apps.tickets import services, supervision  # noqa: E402
-from apps.tickets.models import (  # noqa: E402
-    MILESTONE_FIELDS,
-    OPEN_STATUSES,
-    SupervisionNotice,
-    SupervisionPolicy,
-    Ticket,
-)
+from apps.tickets.lifecycle import MILESTONE_FIELDS, OPEN_STATUSES  # noqa: E402
+from apps.tickets.models import SupervisionNotice, SupervisionPolicy, Ticket  # noqa: E402
 
 TICKETS = int(os.environ.get("BENCH_TICKETS", 1_000_000))
 NEWLY_OVERDUE = TICKETS // 100

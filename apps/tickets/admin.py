@@ -17,14 +17,8 @@ from apps.directory.models import Unit
 
 from . import services, supervision
 from .exporters import EXPORT_LIMIT, export_tickets
-from .models import (
-    OPEN_STATUSES,
-    DeadlinePolicy,
-    DeadlineRule,
-    SupervisionPolicy,
-    Ticket,
-    TicketEvent,
-)
+from .lifecycle import OPEN_STATUSES, may_follow
+from .models import DeadlinePolicy, DeadlineRule, SupervisionPolicy, Ticket, TicketEvent
 from .supervision_admin import SupervisionNoticeInline
 
 # The buttons a unit presses on its own ticket, and the event each records.
@@ -49,11 +43,10 @@ class OverdueFilter(admin.SimpleListFilter):
         return [("yes", _("Overdue")), ("no", _("Not overdue"))]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
         if self.value() == "yes":
-            return queryset.filter(next_due_at__lt=now)
+            return queryset.overdue()
         if self.value() == "no":
-            return queryset.exclude(next_due_at__lt=now)
+            return queryset.not_overdue()
         return queryset
 
 
@@ -248,7 +241,7 @@ class TicketAdmin(BigTableAdminMixin, admin.ModelAdmin):
         if obj.next_due_at is None:
             return "—"
         when = timezone.localtime(obj.next_due_at).strftime("%m-%d %H:%M")
-        if obj.next_due_at < timezone.now():
+        if obj.is_overdue():
             return format_html('<span class="overdue">⚠ {} {}</span>', _("overdue since"), when)
         return when
 
@@ -260,7 +253,7 @@ class TicketAdmin(BigTableAdminMixin, admin.ModelAdmin):
         return [
             (name, label)
             for name, (event_type, label) in UNIT_ACTIONS.items()
-            if ticket.status in services.TRANSITIONS[event_type][0]
+            if may_follow(event_type, ticket.status)
             and (name != "arrive" or ticket.needs_on_site)
             and services.may_record(request.user, ticket, event_type)
         ]

@@ -28,15 +28,14 @@ from apps.core.serializers import AwareDateTimeField, FieldsBuiltOnce
 
 from . import services
 from .ingest import KeyReused, ingest, ingest_with_key
+from .lifecycle import MILESTONE_FIELDS, STEPS, Status
 from .models import (
     IDEMPOTENCY_KEY_MAX_LENGTH,
-    MILESTONE_FIELDS,
     Channel,
     EventLevel,
     Rating,
     Restriction,
     ReturnReason,
-    Status,
     Ticket,
     TicketEvent,
     TransferMethod,
@@ -205,13 +204,11 @@ class TicketOutSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         return deadlines_of(ticket)
 
     def get_overdue(self, ticket) -> bool:
-        return ticket.next_due_at is not None and ticket.next_due_at < timezone.now()
+        return ticket.is_overdue()
 
 
 class EventInSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(
-        choices=[t for t in TicketEvent.Type.choices if t[0] in services.TRANSITIONS]
-    )
+    type = serializers.ChoiceField(choices=[t for t in TicketEvent.Type.choices if t[0] in STEPS])
     at = AwareDateTimeField()
     reason_code = serializers.ChoiceField(choices=ReturnReason.choices, required=False)
     reason_text = serializers.CharField(max_length=2000, required=False, allow_blank=True)
@@ -251,8 +248,7 @@ class TicketFilter(django_filters.FilterSet):
         )
 
     def filter_overdue(self, queryset, name, value):
-        overdue = queryset.overdue()
-        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+        return queryset.overdue() if value else queryset.not_overdue()
 
 
 class TicketCursorPagination(CursorPagination):

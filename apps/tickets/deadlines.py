@@ -14,7 +14,8 @@ from apps.workcalendar.selectors import (
     working_time_between,
 )
 
-from .models import Clock, DeadlinePolicy, DurationUnit, Milestone, SupervisionPolicy
+from .lifecycle import Milestone
+from .models import Clock, DeadlinePolicy, DurationUnit, SupervisionPolicy
 
 
 @dataclass

@@ -88,7 +88,7 @@ def export_tickets(tickets) -> bytes:
         .iterator(chunk_size=2000)
     )
     for ticket in rows:
-        overdue = ticket.next_due_at is not None and ticket.next_due_at < now
+        overdue = ticket.is_overdue(now)
         append_row(
             sheet, [_cell(ticket, f, labels) for f in fields] + [_("Yes") if overdue else ""]
         )

@@ -1,13 +1,15 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Platform
 from apps.core.models import SingletonModel
 from apps.directory.models import LinkageTier
+
+from .lifecycle import MILESTONE_FIELDS, EventType, Milestone, Status
 
 
 class Channel(models.TextChoices):
@@ -42,34 +44,6 @@ class Restriction(models.TextChoices):
     STABILITY = "stability", _("Stability (涉稳)")
     TERRORISM = "terrorism", _("Terrorism (涉恐)")
     CASE = "case", _("Criminal case (涉案)")
-
-
-class Status(models.TextChoices):
-    TRANSFERRED = "transferred", _("Awaiting signature")
-    SIGNED = "signed", _("Signed")
-    ARRIVED = "arrived", _("On site")
-    REPLIED = "replied", _("Replied")
-    COMPLETED = "completed", _("Completed")
-    RETURNED = "returned", _("Returned for re-routing")
-
-
-OPEN_STATUSES = (Status.TRANSFERRED, Status.SIGNED, Status.ARRIVED, Status.REPLIED)
-
-
-class Milestone(models.TextChoices):
-    SIGN = "sign", _("Sign")
-    ARRIVE = "arrive", _("Arrive on site")
-    REPLY = "reply", _("Reply")
-    COMPLETE = "complete", _("Complete")
-
-
-# Ticket fields per milestone: (deadline, when met).
-MILESTONE_FIELDS = {
-    Milestone.SIGN: ("sign_by", "signed_at"),
-    Milestone.ARRIVE: ("arrive_by", "arrived_at"),
-    Milestone.REPLY: ("reply_by", "replied_at"),
-    Milestone.COMPLETE: ("complete_by", "completed_at"),
-}
 
 
 class Rating(models.TextChoices):
@@ -220,7 +194,20 @@ class SupervisionPolicy(SingletonModel):
 
 class TicketQuerySet(models.QuerySet):
     def overdue(self, now=None):
+        """Past an unmet deadline now: ``next_due_at`` is the earliest one (one index)."""
         return self.filter(next_due_at__lt=now or timezone.now())
+
+    def not_overdue(self, now=None):
+        return self.exclude(next_due_at__lt=now or timezone.now())
+
+    def late(self, milestone, now=None):
+        """Late for ``milestone``: met after its deadline, or unmet and past it."""
+        due, met = MILESTONE_FIELDS[milestone]
+        return self.filter(
+            Q(**{f"{met}__gt": F(due)})
+            | Q(**{f"{met}__isnull": True, f"{due}__lt": now or timezone.now()}),
+            **{f"{due}__isnull": False},
+        )
 
     def visible_to(self, user):
         """Tickets a person may see. Restricted ones (涉密/涉稳/涉恐/涉案) only staff and the
@@ -381,6 +368,10 @@ class Ticket(models.Model):
     def is_restricted(self):
         return bool(self.restriction)
 
+    def is_overdue(self, now=None) -> bool:
+        """The row-level form of ``TicketQuerySet.overdue``."""
+        return self.next_due_at is not None and self.next_due_at < (now or timezone.now())
+
     def unmet_deadlines(self):
         """{milestone: deadline} for milestones with a deadline and not yet met."""
         return {
@@ -393,16 +384,7 @@ class Ticket(models.Model):
 class TicketEvent(models.Model):
     """Append-only timeline of a ticket, written in the transaction of the change."""
 
-    class Type(models.TextChoices):
-        CREATED = "created", _("Received and transferred")
-        SIGNED = "signed", _("Signed")
-        ARRIVED = "arrived", _("Arrived on site")
-        REPLIED = "replied", _("Replied")
-        COMPLETED = "completed", _("Completed")
-        RETURNED = "returned", _("Returned")
-        REROUTED = "rerouted", _("Re-routed")
-        RATED = "rated", _("Rated")
-        NOTICE = "notice", _("Supervision notice")
+    Type = EventType  # the lifecycle's events, under the name the code knows
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events"

@@ -12,50 +12,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .deadlines import DeadlineBook
-from .models import (
+from .lifecycle import (
+    EVENT_TIME_FIELDS,
+    HANDLING_EVENTS,
     MILESTONE_FIELDS,
     OPEN_STATUSES,
-    NoticeLevel,
+    REROUTABLE_STATUSES,
+    TRANSITIONS,
     Status,
-    SupervisionPolicy,
-    Ticket,
-    TicketEvent,
-    Urgency,
 )
+from .models import NoticeLevel, SupervisionPolicy, Ticket, TicketEvent, Urgency
 
 logger = logging.getLogger(__name__)
 
-# What each event needs the ticket to be in, and what it makes of it.
-TRANSITIONS = {
-    TicketEvent.Type.SIGNED: ({Status.TRANSFERRED}, Status.SIGNED),
-    TicketEvent.Type.ARRIVED: ({Status.SIGNED}, Status.ARRIVED),
-    TicketEvent.Type.REPLIED: ({Status.SIGNED, Status.ARRIVED}, Status.REPLIED),
-    TicketEvent.Type.COMPLETED: ({Status.SIGNED, Status.ARRIVED, Status.REPLIED}, Status.COMPLETED),
-    TicketEvent.Type.RETURNED: ({Status.TRANSFERRED, Status.SIGNED}, Status.RETURNED),
-    TicketEvent.Type.RATED: ({Status.COMPLETED}, Status.COMPLETED),
-}
-# The ticket field each event stamps.
-EVENT_TIME_FIELDS = {
-    TicketEvent.Type.SIGNED: "signed_at",
-    TicketEvent.Type.ARRIVED: "arrived_at",
-    TicketEvent.Type.REPLIED: "replied_at",
-    TicketEvent.Type.COMPLETED: "completed_at",
-    TicketEvent.Type.RETURNED: "returned_at",
-    TicketEvent.Type.RATED: "rated_at",
-}
 CLOCK_SKEW = timedelta(minutes=5)
-
-
-# What the units do with a ticket; the caller's rating is the receiving platform's.
-HANDLING_EVENTS = frozenset(
-    {
-        TicketEvent.Type.SIGNED,
-        TicketEvent.Type.ARRIVED,
-        TicketEvent.Type.REPLIED,
-        TicketEvent.Type.COMPLETED,
-        TicketEvent.Type.RETURNED,
-    }
-)
 
 
 def may_record(user, ticket: Ticket, event_type) -> bool:
@@ -222,7 +192,7 @@ def reroute(ticket: Ticket, unit, *, actor, co_units=(), now=None) -> Ticket:
     the unit that returned it (its ``returned`` event).
     """
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if ticket.status not in (Status.RETURNED, Status.TRANSFERRED):
+    if ticket.status not in REROUTABLE_STATUSES:
         raise TransitionRefused(
             _("The ticket is “%(status)s”: only returned or unsigned tickets are re-routed.")
             % {"status": ticket.get_status_display()}

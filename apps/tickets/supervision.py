@@ -18,11 +18,9 @@ from apps.directory.selectors import notice_recipients
 from apps.notices.models import NoticeKind
 from apps.notices.services import Draft, deliver_pending, issue_many
 
+from .lifecycle import MILESTONE_FIELDS, OPEN_STATUSES, Milestone
 from .models import (
-    MILESTONE_FIELDS,
-    OPEN_STATUSES,
     SUPERVISION_SERIES,
-    Milestone,
     NoticeLevel,
     SupervisionNotice,
     SupervisionPolicy,

@@ -15,28 +15,39 @@ from apps.diversion.models import Direction
 from apps.tickets import services
 from apps.tickets.deadlines import DeadlineBook
 from apps.tickets.ingest import References
-from apps.tickets.models import MILESTONE_FIELDS, Status, Ticket, TicketEvent
+from apps.tickets.lifecycle import EVENT_TIME_FIELDS, MILESTONE_FIELDS, STEPS, Status
+from apps.tickets.models import Ticket, TicketEvent
 
 COUNT = 600
 
-# The timestamps each status has (True), must not have (False) or may have (None).
+# The timestamps each status has (True), must not have (False) or may have (None), as
+# the lifecycle table makes them: on every path to the status, on some, or on none.
 STAMPS = ("signed_at", "arrived_at", "replied_at", "completed_at", "returned_at", "rated_at")
-EXPECTED = {
-    Status.TRANSFERRED: (False, False, False, False, False, False),
-    Status.SIGNED: (True, False, False, False, False, False),
-    Status.ARRIVED: (True, True, False, False, False, False),
-    Status.REPLIED: (True, None, True, False, False, False),
-    Status.COMPLETED: (True, None, True, True, False, None),
-    Status.RETURNED: (None, False, False, False, True, False),
-}
-EVENT_STAMPS = {
-    TicketEvent.Type.SIGNED: "signed_at",
-    TicketEvent.Type.ARRIVED: "arrived_at",
-    TicketEvent.Type.REPLIED: "replied_at",
-    TicketEvent.Type.COMPLETED: "completed_at",
-    TicketEvent.Type.RETURNED: "returned_at",
-    TicketEvent.Type.RATED: "rated_at",
-}
+EVENT_STAMPS = EVENT_TIME_FIELDS
+
+
+def _stamps_by_status():
+    reached = {Status.TRANSFERRED: [frozenset()]}
+    frontier, seen = [(Status.TRANSFERRED, frozenset())], set()
+    while frontier:
+        status, stamps = frontier.pop()
+        for step in STEPS.values():
+            if status in step.needs and step.stamps not in stamps:
+                state = (step.makes, stamps | {step.stamps})
+                if state not in seen:
+                    seen.add(state)
+                    frontier.append(state)
+                    reached.setdefault(step.makes, []).append(state[1])
+    return {
+        status: tuple(
+            True if all(f in s for s in sets) else None if any(f in s for s in sets) else False
+            for f in STAMPS
+        )
+        for status, sets in reached.items()
+    }
+
+
+EXPECTED = _stamps_by_status()
 
 
 def instants(warn_at):

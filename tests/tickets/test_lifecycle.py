@@ -7,7 +7,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from apps.tickets import services
-from apps.tickets.models import Status, TicketEvent
+from apps.tickets.lifecycle import (
+    MILESTONE_EVENTS,
+    OPEN_STATUSES,
+    STEPS,
+    Milestone,
+    Status,
+    may_follow,
+)
+from apps.tickets.models import Ticket, TicketEvent
 
 SIGNED, ARRIVED, REPLIED = (
     TicketEvent.Type.SIGNED,
@@ -117,3 +125,25 @@ def test_events_are_append_only(ticket):
     event.data = {"changed": True}
     with pytest.raises(ValidationError):
         event.save()
+
+
+def test_the_table_derives_every_status_from_transferred():
+    assert set(MILESTONE_EVENTS) == set(Milestone)  # each deadline is met by one event
+    assert {step.makes for step in STEPS.values()} | {Status.TRANSFERRED} == set(Status)
+    assert may_follow("signed", Status.TRANSFERRED) and not may_follow("signed", Status.SIGNED)
+    assert not may_follow("rerouted", Status.RETURNED)  # re-routing is staff's, not a step
+    handling = [e for e, step in STEPS.items() if step.handling]
+    assert all(STEPS[e].needs <= set(OPEN_STATUSES) for e in handling)
+
+
+def test_late_for_a_milestone_met_late_or_unmet_past_it(make_ticket):
+    now = timezone.now()
+    on_time = make_ticket(received_at=now - timedelta(hours=1))
+    signed_late = make_ticket(received_at=now - timedelta(hours=5))
+    unsigned = make_ticket(received_at=now - timedelta(hours=5))
+    Ticket.objects.filter(pk=on_time.pk).update(signed_at=now - timedelta(minutes=50))
+    Ticket.objects.filter(pk=signed_late.pk).update(signed_at=now - timedelta(minutes=30))
+    late = set(Ticket.objects.late("sign").values_list("pk", flat=True))
+    assert late == {signed_late.pk, unsigned.pk}
+    assert set(Ticket.objects.overdue().values_list("pk", flat=True)) >= {unsigned.pk}
+    assert on_time.pk not in set(Ticket.objects.overdue().values_list("pk", flat=True))

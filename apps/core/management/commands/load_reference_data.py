@@ -1,28 +1,26 @@
-"""Load the reference data in fixtures/ through the same importers staff use."""
+"""Load the reference data in fixtures/ through the same importers staff use.
 
-from datetime import date, datetime, time
-from pathlib import Path
+Each app loads its own, in its ``reference_data.load`` (directory: regions and units;
+diversion: the published lists), in the order of INSTALLED_APPS: core knows none of them.
+"""
 
-from django.conf import settings
+from importlib import import_module
+
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from apps.core.tabular import ImportRejected, read_table
-from apps.directory.importers import import_regions, import_units
-from apps.directory.models import Region
-from apps.diversion.models import DiversionList
-from apps.diversion.services import import_new_version
-
-FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+from apps.core.tabular import ImportRejected
 
 
-def region_of(path: Path) -> Region:
-    """Reference files are named <division code>_<name>.csv."""
-    code = path.name.split("_", 1)[0]
-    try:
-        return Region.objects.get(division_code=code)
-    except Region.DoesNotExist:
-        raise CommandError(f"{path.name}: no region with division code {code}") from None
+def reference_loaders():
+    """Each installed app's ``reference_data`` module, in INSTALLED_APPS order."""
+    for config in apps.get_app_configs():
+        name = f"{config.name}.reference_data"
+        try:
+            yield import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
 
 
 class Command(BaseCommand):
@@ -33,38 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            path = FIXTURES / "regions.csv"
-            n = import_regions(path.read_bytes(), path.name)
-            self.stdout.write(f"regions: {n}")
-            for path in sorted((FIXTURES / "units").glob("*.csv")):
-                n = import_units(path.read_bytes(), path.name, region_of(path))
-                self.stdout.write(f"units {path.name}: {n}")
-            self.load_diversion_lists()
+            for module in reference_loaders():
+                module.load(stdout=self.stdout)
         except ImportRejected as exc:
             raise CommandError("\n".join(str(e) for e in exc.errors)) from exc
-
-    def load_diversion_lists(self):
-        manifest = FIXTURES / "diversion" / "lists.csv"
-        table = read_table(
-            manifest.read_bytes(),
-            manifest.name,
-            ["文件", "行政区划代码", "标题", "文号", "生效日期"],
-        )
-        for _row, entry in table.rows:
-            region = Region.objects.get(division_code=entry["行政区划代码"])
-            if DiversionList.objects.filter(region=region, document_number=entry["文号"]).exists():
-                continue
-            path = FIXTURES / "diversion" / entry["文件"]
-            effective_from = timezone.make_aware(
-                datetime.combine(date.fromisoformat(entry["生效日期"]), time.min)
-            )
-            diversion_list = import_new_version(
-                region,
-                path.read_bytes(),
-                path.name,
-                title=entry["标题"],
-                document_number=entry["文号"],
-                publish_now=True,
-                effective_from=effective_from,
-            )
-            self.stdout.write(f"diversion list {path.name}: {diversion_list.items.count()} items")

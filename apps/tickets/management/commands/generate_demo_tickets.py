@@ -44,15 +44,13 @@ from apps.diversion.models import Direction, DiversionItem
 from apps.tickets import services
 from apps.tickets.deadlines import DeadlineBook
 from apps.tickets.ingest import References
+from apps.tickets.lifecycle import MILESTONE_EVENTS, MILESTONE_FIELDS, STEPS, Milestone, Status
 from apps.tickets.models import (
-    MILESTONE_FIELDS,
     Channel,
     EventLevel,
-    Milestone,
     Rating,
     Restriction,
     ReturnReason,
-    Status,
     Ticket,
     TicketEvent,
     TransferMethod,
@@ -734,12 +732,6 @@ class Generator:
             steps.insert(1, Milestone.ARRIVE)
         if returned:
             steps = [Milestone.SIGN] if rng.random() < 0.5 else []
-        status_after = {
-            Milestone.SIGN: (Status.SIGNED, TicketEvent.Type.SIGNED),
-            Milestone.ARRIVE: (Status.ARRIVED, TicketEvent.Type.ARRIVED),
-            Milestone.REPLY: (Status.REPLIED, TicketEvent.Type.REPLIED),
-            Milestone.COMPLETE: (Status.COMPLETED, TicketEvent.Type.COMPLETED),
-        }
         cursor = received
         for milestone in steps:
             due_field, met_field = MILESTONE_FIELDS[milestone]
@@ -747,7 +739,8 @@ class Generator:
             if at > now:
                 return timeline  # not happened yet: the ticket is still open
             setattr(ticket, met_field, at)
-            ticket.status, event_type = status_after[milestone]
+            event_type = MILESTONE_EVENTS[milestone]
+            ticket.status = STEPS[event_type].makes
             timeline.append((event_type, at, handler, {}))
             cursor = at
         if returned:
