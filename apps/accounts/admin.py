@@ -33,7 +33,7 @@ class UserAdmin(DjangoUserAdmin):
         "is_active",
     )
     list_filter = ("groups", "is_staff", "is_active", "platform")
-    list_select_related = ("unit",)
+    list_select_related = ("unit__region",)
     autocomplete_fields = ("unit",)
 
     def get_queryset(self, request):

@@ -93,6 +93,11 @@ class Region(models.Model):
             region = region.parent
         return chain
 
+    def serves(self, other) -> bool:
+        """Whether a unit of ``other`` may answer for this region: the region itself, one
+        of its parents (a provincial or city unit), or one of its own counties."""
+        return other in self.lineage() or self in other.lineage()
+
 
 class UnitKind(models.TextChoices):
     GOVERNMENT = "government", _("Government department")
@@ -146,6 +151,13 @@ class UnitQuerySet(models.QuerySet):
         )
 
 
+class UnitManager(models.Manager.from_queryset(UnitQuerySet)):
+    """Units come with their region: a unit is always shown as 名称（地区）."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region")
+
+
 class Unit(models.Model):
     name = models.CharField(_("name"), max_length=128)
     short_name = models.CharField(_("short name"), max_length=64, blank=True)
@@ -191,7 +203,7 @@ class Unit(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["contacts_reminded_at", "updated_at"])
-    objects = UnitQuerySet.as_manager()
+    objects = UnitManager()
 
     class Meta:
         verbose_name = _("member unit")
@@ -206,7 +218,8 @@ class Unit(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        """With the region: four units are called 市公安局 (load it with select_related)."""
+        return self.label
 
     @staticmethod
     def label_for(name: str, region_name: str) -> str:

@@ -313,6 +313,15 @@ class DiversionItemForm(forms.ModelForm):
         )
         widgets = {"matter": forms.Textarea(attrs={"rows": 3, "cols": 80})}
 
+    def clean(self):
+        cleaned = super().clean()
+        diversion_list = cleaned.get("diversion_list")
+        if diversion_list is not None:
+            problems = [diversion_list.unit_problem(unit) for unit in cleaned.get("co_units") or ()]
+            if any(problems):
+                self.add_error("co_units", [p for p in problems if p])
+        return cleaned
+
 
 class ListVersionFilter(admin.SimpleListFilter):
     """Filter by list version, naming each with its region in one query."""
@@ -344,7 +353,7 @@ class DiversionItemAdmin(admin.ModelAdmin):
     )
     list_filter = (ListVersionFilter, "direction", "category")
     search_fields = ("item_code", "category", "subcategory", "matter", "keywords")
-    list_select_related = ("lead_unit", "diversion_list__region")
+    list_select_related = ("lead_unit__region", "diversion_list__region")
     autocomplete_fields = ("lead_unit", "co_units")
     list_per_page = 100
 

@@ -67,9 +67,12 @@ class ListIndex:
 def build_index(diversion_list_id: int) -> ListIndex:
     items = list(
         DiversionItem.objects.filter(diversion_list_id=diversion_list_id)
-        .select_related("lead_unit")
+        .select_related("lead_unit__region")
         .prefetch_related(
-            Prefetch("co_units", queryset=Unit.objects.only("id", "name", "duty_phone"))
+            Prefetch(
+                "co_units",
+                queryset=Unit.objects.only("id", "name", "duty_phone", "region__name"),
+            )
         )
         .order_by("order", "id")
     )

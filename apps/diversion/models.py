@@ -140,6 +140,16 @@ class DiversionList(models.Model):
                 code="list_not_editable",
             )
 
+    def unit_problem(self, unit) -> str | None:
+        """Why ``unit`` cannot answer for an item of this list, or None: it must belong to
+        the list's region, a region above it, or one of its counties."""
+        if self.region.serves(unit.region):
+            return None
+        return _(
+            "%(unit)s belongs to %(unit_region)s, not to %(region)s, a region above it or "
+            "one of its counties."
+        ) % {"unit": unit.label, "unit_region": unit.region.name, "region": self.region.name}
+
 
 class DiversionItem(models.Model):
     diversion_list = models.ForeignKey(
@@ -213,6 +223,8 @@ class DiversionItem(models.Model):
     def clean(self):
         if self.diversion_list_id:
             self.diversion_list.ensure_editable()
+            if self.lead_unit_id and (problem := self.diversion_list.unit_problem(self.lead_unit)):
+                raise ValidationError({"lead_unit": problem})
 
 
 class LookupSynonym(models.Model):

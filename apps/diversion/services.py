@@ -97,7 +97,11 @@ def derive_from_parent(region) -> DiversionList:
 def publication_problems(diversion_list: DiversionList) -> list[str]:
     """Everything that stops a draft from being published, one sentence each."""
     problems = []
-    items = list(diversion_list.items.order_by("order", "id"))
+    items = list(
+        diversion_list.items.select_related("lead_unit__region")
+        .prefetch_related("co_units")
+        .order_by("order", "id")
+    )
     if not items:
         problems.append(_("The list has no items."))
     matters = Counter((i.direction, i.matter.strip()) for i in items)
@@ -116,6 +120,10 @@ def publication_problems(diversion_list: DiversionList) -> list[str]:
                     "direction": Direction(item.direction).label,
                 }
             )
+        units = [item.lead_unit] if item.lead_unit else []
+        for unit in [*units, *item.co_units.all()]:
+            if problem := diversion_list.unit_problem(unit):
+                problems.append(f"{label}: {problem}")
     return problems
 
 

@@ -79,7 +79,7 @@ class TicketEventInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("unit", "actor")
+        return super().get_queryset(request).select_related("unit__region", "actor")
 
 
 # Tickets one staff action handles at once.
@@ -130,7 +130,7 @@ class TicketAdmin(BigTableAdminMixin, admin.ModelAdmin):
     search_fields = ("=external_id",)
     # Only orderings an index serves: sorting a million rows by another column would not be.
     sortable_by = ("received_at",)
-    list_select_related = ("unit", "region")
+    list_select_related = ("unit__region", "region")
     list_per_page = 50
     inlines = (SupervisionNoticeInline, TicketEventInline)
     actions = ("export_xlsx", "send_supervision_notice", "reroute")
@@ -381,7 +381,7 @@ class TicketAdmin(BigTableAdminMixin, admin.ModelAdmin):
             "submit": submit,
             "action": action,
             "form": form,
-            "tickets": queryset.select_related("unit")[:ACTION_LIMIT],
+            "tickets": queryset.select_related("unit__region")[:ACTION_LIMIT],
             "media": self.media + form.media,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }

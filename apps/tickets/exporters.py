@@ -53,7 +53,9 @@ def _cell(ticket, field, labels):
     if field.name == "caller_phone":
         return ticket.masked_caller_phone  # an export leaves the office: never the number
     if field.name == "co_units":
-        return "、".join(u.name for u in ticket.co_units.all())
+        return "、".join(u.label for u in ticket.co_units.all())
+    if field.name == "unit":
+        return ticket.unit.label  # 市公安局（南通市）: a city's export spans its counties
     if field.name == "diversion_item":
         return ticket.diversion_item.item_code if ticket.diversion_item_id else ""
     value = getattr(ticket, field.attname)
@@ -82,7 +84,7 @@ def export_tickets(tickets) -> bytes:
     labels = {f.name: {k: str(v) for k, v in f.flatchoices} for f in fields if f.choices}
     now = timezone.now()
     rows = (
-        tickets.select_related("region", "unit", "diversion_item")
+        tickets.select_related("region", "unit__region", "diversion_item")
         .prefetch_related("co_units")
         .order_by("-received_at", "-id")
         .iterator(chunk_size=2000)

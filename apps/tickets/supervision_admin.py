@@ -97,7 +97,7 @@ class SupervisionNoticeAdmin(NoticeStateColumns, BigTableAdminMixin, admin.Model
         "acknowledged_state",
     )
     list_filter = (NoticeAcknowledgedFilter, "level", "milestone", NoticeUnitFilter)
-    list_select_related = ("ticket", "unit", "notice")
+    list_select_related = ("ticket", "unit__region", "notice")
     search_fields = ("=ticket__external_id",)
     readonly_fields = (
         "number_display",

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from apps.directory.models import Unit
 from apps.diversion import exporters, services
 from apps.diversion.models import DiversionList, ListStatus
 
@@ -120,3 +121,43 @@ def test_leadership_reads_lists_but_cannot_publish(client, leader_user, nantong)
     draft = services.new_version(nantong)
     response = client.post(reverse("admin:diversion_diversionlist_publish", args=[draft.pk]))
     assert response.status_code == 403
+
+
+def test_the_unit_picker_names_each_units_region(staff_client, nantong):
+    response = staff_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "diversion",
+            "model_name": "diversionitem",
+            "field_name": "lead_unit",
+            "term": "市公安局",
+        },
+    )
+    texts = [r["text"] for r in response.json()["results"]]
+    assert "市公安局（南通市）" in texts
+    assert len(texts) == len(set(texts))  # no four identical "市公安局"
+
+
+def test_a_co_unit_of_another_city_is_refused_by_name(staff_client, nantong):
+    draft = services.new_version(nantong)
+    item = draft.items.select_related("lead_unit").first()
+    foreign = Unit.objects.exclude(region__division_code__startswith="3206").first()
+    url = reverse("admin:diversion_diversionitem_change", args=[item.pk])
+    response = staff_client.post(
+        url,
+        {
+            "diversion_list": draft.pk,
+            "item_code": item.item_code,
+            "direction": item.direction,
+            "category": item.category,
+            "subcategory": item.subcategory,
+            "matter": item.matter,
+            "lead_unit": item.lead_unit_id or "",
+            "co_units": [foreign.pk],
+            "order": item.order,
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["co_units"]
+    assert foreign.label in errors[0]
+    assert not item.co_units.filter(pk=foreign.pk).exists()

@@ -145,3 +145,37 @@ def test_versions_are_numbered_per_region(published):
     other = Region.objects.create(name="晋城市", division_code="140500", level="city")
     assert services.create_draft(other, title="x").version == 1
     assert services.create_draft(published.region, title="y").version == published.version + 1
+
+
+def test_units_of_another_city_are_refused_and_listed_at_publication(published, staff_user):
+    jincheng = Region.objects.create(name="晋城市", division_code="140500", level="city")
+    foreign = UnitFactory(region=jincheng, name="市公安局")
+    county = Region.objects.create(
+        name="海门区", division_code="320614", level="county", parent=published.region
+    )
+    own_county_unit = UnitFactory(region=county, name="海门区公安分局")
+    draft = services.new_version(published)
+    item = draft.items.get(item_code="H2P-001")
+    item.lead_unit = foreign
+    with pytest.raises(ValidationError) as exc:
+        services.save_item(item)
+    assert "市公安局（晋城市）" in exc.value.message_dict["lead_unit"][0]
+    item.lead_unit = own_county_unit  # a county of the list's city may answer
+    services.save_item(item)
+    # Written past the checks (a bulk edit): publication still names it.
+    DiversionItem.objects.filter(pk=item.pk).update(lead_unit=foreign)
+    item.co_units.add(foreign)
+    with pytest.raises(ValidationError) as exc:
+        services.publish(draft, approved_by=staff_user)
+    named = [p for p in exc.value.messages if "市公安局（晋城市）" in p]
+    assert len(named) == 2 and all(p.startswith("H2P-001") for p in named)
+
+
+def test_a_county_list_may_name_units_of_its_city(published):
+    county = Region.objects.create(
+        name="海门区", division_code="320614", level="county", parent=published.region
+    )
+    county_list = services.derive_from_parent(county)
+    city_unit = published.items.get(item_code="H2P-001").lead_unit
+    assert county_list.unit_problem(city_unit) is None
+    assert services.publication_problems(county_list) == []

@@ -51,8 +51,8 @@ def test_staff_export_reads_in_chinese_and_masks_the_caller(client, staff_user, 
     assert row["来电号码"] == "138****5678"
     assert row["状态"] == "待签收"
     assert row["工单类别"] == "紧急"
-    assert row["承办单位"] == "市公安局"
-    assert row["协办单位"] == "市发改委"
+    assert row["承办单位"] == "市公安局（南通市）"  # with its region, as everywhere
+    assert row["协办单位"] == "市发改委（南通市）"
     assert row["当前超期"] == "是"
     # Local (Asia/Shanghai) wall-clock time: Excel cells carry no time zone.
     received = timezone.localtime(overdue.received_at).replace(tzinfo=None, microsecond=0)
