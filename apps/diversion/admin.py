@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.admin import TimelineHistoryMixin
 from apps.core.excel import xlsx_response
 from apps.core.tabular import ImportRejected
 from apps.directory.models import Region
@@ -34,12 +35,20 @@ class DeriveForm(forms.Form):
     )
 
 
+class PublishForm(forms.Form):
+    change_note = forms.CharField(
+        label=_("change note"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("What changed against the version in force, and why (调整说明)."),
+    )
+
+
 class CompareForm(forms.Form):
     against = forms.ModelChoiceField(label=_("Compare with"), queryset=DiversionList.objects.none())
 
 
 @admin.register(DiversionList)
-class DiversionListAdmin(admin.ModelAdmin):
+class DiversionListAdmin(TimelineHistoryMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "region",
@@ -142,6 +151,43 @@ class DiversionListAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    timeline_title = _("Versions of this region's list")
+
+    def history_timeline(self, obj):
+        """Every version of the region's list: made, published (by whom, why), retired."""
+        entries = []
+        versions = DiversionList.objects.filter(region=obj.region_id).select_related(
+            "approved_by", "based_on"
+        )
+        for version in versions.order_by("version"):
+            name = _("version %(v)d") % {"v": version.version}
+            based = (
+                _("from version %(v)d") % {"v": version.based_on.version}
+                if version.based_on
+                else ""
+            )
+            entries.append(
+                {
+                    "at": version.created_at,
+                    "what": _("%(v)s drafted") % {"v": name},
+                    "details": f"{version.title} {based}".strip(),
+                }
+            )
+            if version.approved_at:
+                entries.append(
+                    {
+                        "at": version.approved_at,
+                        "what": _("%(v)s published") % {"v": name},
+                        "who": version.approved_by,
+                        "details": version.change_note,
+                    }
+                )
+            if version.effective_to:
+                entries.append(
+                    {"at": version.effective_to, "what": _("%(v)s retired") % {"v": name}}
+                )
+        return sorted(entries, key=lambda e: e["at"])
+
     def _get(self, request, pk, *, edit=False):
         obj = get_object_or_404(DiversionList.objects.select_related("region"), pk=pk)
         allowed = (
@@ -168,6 +214,7 @@ class DiversionListAdmin(admin.ModelAdmin):
         if request.method != "POST":
             raise PermissionDenied
         draft = services.new_version(source)
+        self.log_addition(request, draft, _("Created from version %(s)d.") % {"s": source.version})
         self.message_user(
             request,
             _("Draft version %(v)d created from version %(s)d.")
@@ -177,22 +224,48 @@ class DiversionListAdmin(admin.ModelAdmin):
         return self._redirect(draft)
 
     def publish_view(self, request, pk):
+        """Asks for the change note and a confirmation, showing what stops publication;
+        publishes only on the confirming POST, and records who, when and why."""
         draft = self._get(request, pk, edit=True)
-        if request.method != "POST":
-            raise PermissionDenied
-        try:
-            services.publish(draft, approved_by=request.user)
-        except ValidationError as exc:
-            for problem in exc.messages:
-                self.message_user(request, problem, messages.ERROR)
-            self.message_user(request, _("Not published: fix the problems above."), messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                _("Version %(v)d is published and in force.") % {"v": draft.version},
-                messages.SUCCESS,
-            )
-        return self._redirect(draft)
+        form = PublishForm(
+            request.POST if "confirm" in request.POST else None,
+            initial={"change_note": draft.change_note},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.publish(
+                    draft,
+                    approved_by=request.user,
+                    change_note=form.cleaned_data["change_note"],
+                )
+            except ValidationError as exc:
+                for problem in exc.messages:
+                    self.message_user(request, problem, messages.ERROR)
+                self.message_user(
+                    request, _("Not published: fix the problems above."), messages.ERROR
+                )
+            else:
+                self.log_change(
+                    request,
+                    draft,
+                    _("Published as version %(v)d: %(note)s")
+                    % {"v": draft.version, "note": draft.change_note},
+                )
+                self.message_user(
+                    request,
+                    _("Version %(v)d is published and in force.") % {"v": draft.version},
+                    messages.SUCCESS,
+                )
+            return self._redirect(draft)
+        context = self._context(
+            request,
+            draft,
+            _("Publish %(list)s") % {"list": draft},
+            form=form,
+            problems=services.publication_problems(draft),
+            in_force=DiversionList.objects.in_force().filter(region=draft.region_id).first(),
+        )
+        return TemplateResponse(request, "admin/diversion/diversionlist/publish.html", context)
 
     def export_view(self, request, pk):
         obj = self._get(request, pk)
@@ -222,6 +295,15 @@ class DiversionListAdmin(admin.ModelAdmin):
                 context["errors"] = getattr(exc, "errors", None) or exc.messages
             else:
                 del request.session[IMPORT_SESSION_KEY]
+                self.log_change(
+                    request,
+                    draft,
+                    _(
+                        "Imported %(file)s: %(added)d added, %(changed)d changed, "
+                        "%(removed)d removed."
+                    )
+                    % {"file": pending["name"], **result.counts},
+                )
                 self.message_user(
                     request,
                     _("Imported: %(added)d added, %(changed)d changed, %(removed)d removed.")

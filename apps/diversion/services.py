@@ -128,8 +128,11 @@ def publication_problems(diversion_list: DiversionList) -> list[str]:
 
 
 @transaction.atomic
-def publish(diversion_list: DiversionList, *, approved_by, effective_from=None) -> DiversionList:
-    """Validate, retire the region's current version and put this one in force."""
+def publish(
+    diversion_list: DiversionList, *, approved_by, effective_from=None, change_note=None
+) -> DiversionList:
+    """Validate, retire the region's current version and put this one in force; the
+    change note (调整说明), when given, is recorded with it."""
     locked = {
         dl.pk: dl
         for dl in DiversionList.objects.select_for_update().filter(region=diversion_list.region_id)
@@ -155,7 +158,11 @@ def publish(diversion_list: DiversionList, *, approved_by, effective_from=None) 
             current.save(update_fields=["status", "effective_to"])
     draft.status, draft.effective_from = ListStatus.PUBLISHED, effective_from
     draft.approved_by, draft.approved_at = approved_by, now
-    draft.save(update_fields=["status", "effective_from", "approved_by", "approved_at"])
+    if change_note is not None:
+        draft.change_note = change_note
+    draft.save(
+        update_fields=["status", "effective_from", "approved_by", "approved_at", "change_note"]
+    )
     return draft
 
 

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -11,7 +12,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import AutocompleteFilter, BigTableAdminMixin, SingletonAdmin
+from apps.core.admin import (
+    AutocompleteFilter,
+    BigTableAdminMixin,
+    SingletonAdmin,
+    TimelineHistoryMixin,
+)
 from apps.core.excel import xlsx_response
 from apps.directory.models import Unit
 
@@ -106,7 +112,7 @@ class RerouteForm(forms.Form):
 
 
 @admin.register(Ticket)
-class TicketAdmin(BigTableAdminMixin, admin.ModelAdmin):
+class TicketAdmin(TimelineHistoryMixin, BigTableAdminMixin, admin.ModelAdmin):
     list_display = (
         "external_id",
         "platform",
@@ -127,7 +133,12 @@ class TicketAdmin(BigTableAdminMixin, admin.ModelAdmin):
         ReceivedFilter,
         "region",
     )
-    search_fields = ("=external_id",)
+    # Declared for the search box; get_search_results decides what a term matches.
+    search_fields = ("external_id", "summary")
+    search_help_text = _(
+        "Part of the ticket number or of the summary; command-centre staff also find the "
+        "caller's number (at least 4 digits)."
+    )
     # Only orderings an index serves: sorting a million rows by another column would not be.
     sortable_by = ("received_at",)
     list_select_related = ("unit__region", "region")
@@ -244,6 +255,29 @@ class TicketAdmin(BigTableAdminMixin, admin.ModelAdmin):
         if obj.is_overdue():
             return format_html('<span class="overdue">⚠ {} {}</span>', _("overdue since"), when)
         return when
+
+    timeline_title = _("Timeline")
+
+    def history_timeline(self, ticket):
+        return [
+            {
+                "at": event.at,
+                "what": event.get_type_display(),
+                "who": event.actor or event.get_platform_display(),
+                "details": event.describe(),
+            }
+            for event in ticket.events.select_related("unit__region", "actor").order_by("at", "id")
+        ]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Every word must appear in the ticket number or the summary. Only staff may
+        match the caller's number: anyone else could read it back digit by digit."""
+        for word in search_term.split():
+            match = Q(external_id__icontains=word) | Q(summary__icontains=word)
+            if request.user.is_command_staff and word.isdigit() and len(word) >= 4:
+                match |= Q(caller_phone__contains=word)
+            queryset = queryset.filter(match)
+        return queryset, False
 
     # --- the unit's own buttons -----------------------------------------------------------
 

@@ -308,7 +308,9 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         if not user.is_authenticated:
             return Ticket.objects.none()
-        return Ticket.objects.visible_to(user).select_related("region", "unit__region", "diversion_item")
+        return Ticket.objects.visible_to(user).select_related(
+            "region", "unit__region", "diversion_item"
+        )
 
     def get_permissions(self):
         if self.action in ("create", "batch"):

@@ -429,6 +429,28 @@ class TicketEvent(models.Model):
             raise ValidationError(_("Ticket events are a record and are never changed."))
         super().save(*args, **kwargs)
 
+    def describe(self) -> str:
+        """The event in words for the timeline: the unit, and what the event carries."""
+        lines = [self.unit.label] if self.unit_id else []
+        data = self.data or {}
+        if "reason_code" in data:
+            reason = dict(ReturnReason.choices).get(data["reason_code"], data["reason_code"])
+            lines.append(
+                _("Reason: %(reason)s %(text)s")
+                % {"reason": reason, "text": data.get("reason_text", "")}
+            )
+        if data.get("result"):
+            lines.append(_("Handling result: %(result)s") % {"result": data["result"]})
+        if "rating" in data:
+            rating = dict(Rating.choices).get(data["rating"], data["rating"])
+            lines.append(_("Rating: %(rating)s") % {"rating": rating})
+        if "number" in data:
+            level = dict(NoticeLevel.choices).get(data.get("level"), "")
+            lines.append(f"{data['number']} {level}".rstrip())
+        if "to_unit" in data:
+            lines.append(f"{data.get('from_unit', '')} → {data['to_unit']}")
+        return "\n".join(str(line) for line in lines)
+
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 128
 

@@ -88,6 +88,7 @@ CUSTOM_DOORS = [
     ("directory_contact_replace", "own_contact", "POST", "staff liaison"),
     ("directory_contact_replace", "other_contact", "POST", "staff"),
     ("diversion_diversionlist_new_version", "draft_list", "POST", "staff"),
+    ("diversion_diversionlist_publish", "draft_list", "GET", "staff"),
     ("diversion_diversionlist_publish", "draft_list", "POST", "staff"),
     ("diversion_diversionlist_export", "draft_list", "GET", "staff liaison leader"),
     ("diversion_diversionlist_import", "draft_list", "GET", "staff"),

@@ -46,7 +46,10 @@ def test_staff_revises_and_publishes_nantong_list(page, screenshot):
     page.wait_for_selector(".messagelist .success")
 
     page.goto(draft_url)
-    page.click("button.publish-button")
+    page.click("a.publish-button")
+    page.fill("textarea[name=change_note]", "新增共享单车乱停放，调整犬只扰民")
+    screenshot("diversion_publish_confirm")
+    page.click("input.confirm-publish")
     page.wait_for_selector(".messagelist .success")
     assert "已发布并生效" in page.inner_text(".messagelist")
 

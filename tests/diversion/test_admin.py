@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from apps.directory.models import Unit
@@ -48,9 +49,10 @@ def test_publish_button_reports_problems(staff_client, nantong):
     draft.items.filter(item_code="H2P-002").update(
         matter=draft.items.get(item_code="H2P-001").matter
     )
-    response = staff_client.post(
-        reverse("admin:diversion_diversionlist_publish", args=[draft.pk]), follow=True
-    )
+    url = reverse("admin:diversion_diversionlist_publish", args=[draft.pk])
+    asked = staff_client.get(url).content.decode()
+    assert "H2P-002" in asked and "disabled" in asked  # the problems, before confirming
+    response = staff_client.post(url, {"confirm": "1", "change_note": "调整"}, follow=True)
     messages = [str(m) for m in response.context["messages"]]
     assert any("H2P-002" in m and "重复出现" in m for m in messages)
     assert any("未发布" in m for m in messages)
@@ -161,3 +163,53 @@ def test_a_co_unit_of_another_city_is_refused_by_name(staff_client, nantong):
     errors = response.context["adminform"].form.errors["co_units"]
     assert foreign.label in errors[0]
     assert not item.co_units.filter(pk=foreign.pk).exists()
+
+
+def test_publishing_asks_for_the_change_note_and_records_it(staff_client, staff_user, nantong):
+    draft = services.new_version(nantong)
+    url = reverse("admin:diversion_diversionlist_publish", args=[draft.pk])
+    page = staff_client.get(url)
+    assert page.status_code == 200 and 'name="change_note"' in page.content.decode()
+    unconfirmed = staff_client.post(url, {"change_note": "只点了按钮"})
+    assert unconfirmed.status_code == 200  # asked again, not published
+    empty = staff_client.post(url, {"confirm": "1", "change_note": ""})
+    assert "change_note" in empty.context["form"].errors
+    draft.refresh_from_db()
+    assert draft.status == ListStatus.DRAFT
+    staff_client.post(url, {"confirm": "1", "change_note": "新增共享单车乱停放事项"})
+    draft.refresh_from_db()
+    assert draft.status == ListStatus.PUBLISHED and draft.change_note == "新增共享单车乱停放事项"
+    assert draft.approved_by == staff_user
+    history = staff_client.get(
+        reverse("admin:diversion_diversionlist_history", args=[draft.pk])
+    ).content.decode()
+    assert "新增共享单车乱停放事项" in history and "发布" in history
+    assert f"第 {nantong.version} 版起草" in history  # the region's earlier versions too
+
+
+def test_the_ticket_history_is_its_timeline(client, staff_user, reference_data):
+    from apps.tickets.ingest import ingest
+
+    (result,) = ingest(
+        [
+            {
+                "external_id": "HIST-1",
+                "region": "320600",
+                "received_at": timezone.now(),
+                "channel": "phone",
+                "transfer_method": "one_key",
+                "urgency": "general",
+                "unit": Unit.objects.get(region__division_code="320600", name="市公安局").pk,
+                "summary": "邻居家的狗半夜一直叫",
+                "caller_phone": "",
+                "needs_on_site": None,
+                "restriction": "",
+            }
+        ],
+        platform="12345",
+    )
+    client.force_login(staff_user)
+    page = client.get(reverse("admin:tickets_ticket_history", args=[result.ticket.pk]))
+    text = page.content.decode()
+    assert "受理并派单" in text and "市公安局（南通市）" in text
+    assert "此对象没有修改历史" not in text

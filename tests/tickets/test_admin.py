@@ -172,3 +172,26 @@ def test_policy_form_says_when_an_edit_takes_effect(client, staff_user, settings
     policy = DeadlinePolicy.objects.get(name="一般工单默认时限")
     page = client.get(reverse("admin:tickets_deadlinepolicy_change", args=[policy.pk]))
     assert "最迟 10 秒内新收到的工单即按修改后的规则计算时限" in page.content.decode()
+
+
+def _found(client, term):
+    response = client.get(reverse("admin:tickets_ticket_changelist"), {"q": term})
+    assert response.status_code == 200
+    return {t.pk for t in response.context["cl"].result_list}
+
+
+def test_search_by_part_of_the_number_the_summary_and_for_staff_the_phone(
+    client, staff_user, leader_user, liaison, make_ticket
+):
+    dog = make_ticket(summary="邻居家的狗半夜一直叫", caller_phone="13912345678")
+    lamp = make_ticket(summary="小区路灯晚上不亮", caller_phone="13877776666")
+    client.force_login(staff_user)
+    assert _found(client, dog.external_id[-5:]) == {dog.pk}
+    assert _found(client, "路灯") == {lamp.pk}
+    assert _found(client, "路灯 不亮") == {lamp.pk}  # every word
+    assert _found(client, "路灯 狗") == set()
+    assert _found(client, "1234567") == {dog.pk}  # part of the caller's number
+    for user in (leader_user, liaison):
+        client.force_login(user)
+        assert _found(client, "路灯") == {lamp.pk}
+        assert _found(client, "1234567") == set()  # the number is staff's only
