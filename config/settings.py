@@ -220,6 +220,11 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # A batch of TICKET_BATCH_LIMIT tickets at the largest field sizes (4,000-character
 # summaries, sent \u-escaped) is about 25 MB; a body over API_MAX_BODY_BYTES gets a 413.
 TICKET_BATCH_LIMIT = env.int("TICKET_BATCH_LIMIT", default=1000)
+# A liaison's handling result may carry photos or a scanned reply: each file at most this
+# size, at most this many per step (kept in the default storage, served only after the
+# same check as the ticket itself).
+TICKET_ATTACHMENT_MAX_BYTES = env.int("TICKET_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
+TICKET_ATTACHMENTS_PER_STEP = env.int("TICKET_ATTACHMENTS_PER_STEP", default=5)
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=32 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 SPECTACULAR_SETTINGS = {

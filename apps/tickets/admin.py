@@ -2,12 +2,9 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -23,17 +20,9 @@ from apps.directory.models import Unit
 
 from . import services, supervision
 from .exporters import EXPORT_LIMIT, export_tickets
-from .lifecycle import OPEN_STATUSES, may_follow
+from .handling_admin import UnitHandlingMixin
 from .models import DeadlinePolicy, DeadlineRule, SupervisionPolicy, Ticket, TicketEvent
 from .supervision_admin import SupervisionNoticeInline
-
-# The buttons a unit presses on its own ticket, and the event each records.
-UNIT_ACTIONS = {
-    "sign": (TicketEvent.Type.SIGNED, _("Sign")),
-    "arrive": (TicketEvent.Type.ARRIVED, _("Arrived on site")),
-    "reply": (TicketEvent.Type.REPLIED, _("Reply")),
-    "complete": (TicketEvent.Type.COMPLETED, _("Complete")),
-}
 
 
 class UnitFilter(AutocompleteFilter):
@@ -112,7 +101,7 @@ class RerouteForm(forms.Form):
 
 
 @admin.register(Ticket)
-class TicketAdmin(TimelineHistoryMixin, BigTableAdminMixin, admin.ModelAdmin):
+class TicketAdmin(UnitHandlingMixin, TimelineHistoryMixin, BigTableAdminMixin, admin.ModelAdmin):
     list_display = (
         "external_id",
         "platform",
@@ -240,13 +229,6 @@ class TicketAdmin(TimelineHistoryMixin, BigTableAdminMixin, admin.ModelAdmin):
     def masked_phone(self, obj):
         return obj.masked_caller_phone
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        ticket = self.get_object(request, object_id)
-        extra = dict(extra_context or {})
-        if ticket is not None:
-            extra["unit_actions"] = self._unit_actions(request, ticket)
-        return super().change_view(request, object_id, form_url, extra)
-
     @admin.display(description=_("next deadline"), ordering="next_due_at")
     def deadline_state(self, obj):
         if obj.next_due_at is None:
@@ -278,46 +260,6 @@ class TicketAdmin(TimelineHistoryMixin, BigTableAdminMixin, admin.ModelAdmin):
                 match |= Q(caller_phone__contains=word)
             queryset = queryset.filter(match)
         return queryset, False
-
-    # --- the unit's own buttons -----------------------------------------------------------
-
-    def _unit_actions(self, request, ticket):
-        if ticket.status not in OPEN_STATUSES:
-            return []
-        return [
-            (name, label)
-            for name, (event_type, label) in UNIT_ACTIONS.items()
-            if may_follow(event_type, ticket.status)
-            and (name != "arrive" or ticket.needs_on_site)
-            and services.may_record(request.user, ticket, event_type)
-        ]
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/act/<str:action_name>/",
-                self.admin_site.admin_view(self.act_view),
-                name="tickets_ticket_act",
-            ),
-            *super().get_urls(),
-        ]
-
-    def act_view(self, request, pk, action_name):
-        ticket = get_object_or_404(self.get_queryset(request), pk=pk)
-        if request.method != "POST" or action_name not in UNIT_ACTIONS:
-            raise PermissionDenied
-        event_type, label = UNIT_ACTIONS[action_name]
-        if not services.may_record(request.user, ticket, event_type):
-            raise PermissionDenied
-        try:
-            services.record_event(ticket, event_type, timezone.now(), actor=request.user)
-        except ValidationError as exc:
-            self.message_user(request, exc.messages[0], messages.ERROR)
-        else:
-            self.message_user(
-                request, _("Recorded: %(action)s.") % {"action": label}, messages.SUCCESS
-            )
-        return HttpResponseRedirect(reverse("admin:tickets_ticket_change", args=[pk]))
 
     @admin.action(description=_("Export to Excel"), permissions=["view"])
     def export_xlsx(self, request, queryset):

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -473,6 +475,43 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.platform}:{self.key}"
+
+
+def attachment_path(attachment, filename):
+    # The stored name is ours (ticket and a random part), never the uploaded one.
+    return f"tickets/{attachment.ticket_id}/{uuid.uuid4().hex}.{attachment.extension}"
+
+
+class TicketAttachment(models.Model):
+    """A file a unit attached to a handling step (a photo of the site, a scanned reply)."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    event = models.ForeignKey(
+        TicketEvent, verbose_name=_("step"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=64)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.name
 
 
 # --- Supervision -----------------------------------------------------------------------

@@ -7,6 +7,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from .lifecycle import (
     TRANSITIONS,
     Status,
 )
-from .models import NoticeLevel, SupervisionPolicy, Ticket, TicketEvent, Urgency
+from .models import NoticeLevel, SupervisionPolicy, Ticket, TicketAttachment, TicketEvent, Urgency
 
 logger = logging.getLogger(__name__)
 
@@ -131,8 +132,12 @@ def _replay(ticket, type_, at, data) -> bool:
 
 
 @transaction.atomic
-def record_event(ticket: Ticket, type_, at, *, actor=None, platform="", **data) -> bool:
+def record_event(
+    ticket: Ticket, type_, at, *, actor=None, platform="", attachments=(), **data
+) -> bool:
     """Apply a milestone event; returns False when it was a harmless repeat.
+
+    ``attachments``: files already checked by ``attachments.check``, kept with the event.
 
     Raises ``TransitionRefused`` naming the current state when the event is not allowed,
     and ``ValidationError`` for a time that cannot be right.
@@ -180,7 +185,19 @@ def record_event(ticket: Ticket, type_, at, *, actor=None, platform="", **data) 
         ticket.rating = data["rating"]
     refresh_schedule(ticket)
     ticket.save()
-    _event(ticket, type_, at, actor=actor, platform=platform, **data).save()
+    event = _event(ticket, type_, at, actor=actor, platform=platform, **data)
+    event.save()
+    for upload, content_type, extension in attachments:
+        TicketAttachment.objects.create(
+            ticket=ticket,
+            event=event,
+            file=File(upload, name=upload.name),
+            name=upload.name[:200],
+            content_type=content_type,
+            extension=extension,
+            size=upload.size,
+            uploaded_by=actor,
+        )
     return True
 
 

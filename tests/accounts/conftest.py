@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_celery_beat.models import (
     ClockedSchedule,
@@ -21,7 +22,7 @@ from apps.notices.models import Channel, DeliveryPolicy, NoticeKind
 from apps.notices.services import Draft, Recipient, issue
 from apps.tickets import supervision
 from apps.tickets.ingest import ingest
-from apps.tickets.models import DeadlinePolicy, SupervisionPolicy
+from apps.tickets.models import DeadlinePolicy, SupervisionPolicy, TicketAttachment
 from apps.workcalendar.models import CalendarDay, WorkingPeriod
 from tests.factories import ContactFactory, DiversionItemFactory, DiversionListFactory
 
@@ -30,8 +31,21 @@ def _moment(hours_ago):
     return timezone.now() - timedelta(hours=hours_ago)
 
 
+def _attachment(ticket):
+    return TicketAttachment.objects.create(
+        ticket=ticket,
+        event=ticket.events.get(type="created"),
+        file=ContentFile(b"\x89PNG\r\n\x1a\n", name="door.png"),
+        name="门禁.png",
+        content_type="image/png",
+        extension="png",
+        size=8,
+    )
+
+
 @pytest.fixture
-def objects(users, unit, other_unit):
+def objects(users, unit, other_unit, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     """One object behind every door, owned by the liaison's unit or by another unit."""
     own_contact = ContactFactory(unit=unit, role=ContactRole.LIAISON)
     other_contact = ContactFactory(unit=other_unit, role=ContactRole.LIAISON)
@@ -89,6 +103,8 @@ def objects(users, unit, other_unit):
         "draft_item": DiversionItemFactory(diversion_list=draft),
         "synonym": LookupSynonym.objects.create(spoken="门禁词", listed="门禁"),
         "own_ticket": tickets[0],
+        "own_attachment": _attachment(tickets[0]),
+        "other_attachment": _attachment(tickets[1]),
         "other_ticket": tickets[1],
         "own_notice": notices[0],
         "other_notice": notices[1],

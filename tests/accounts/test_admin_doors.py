@@ -99,6 +99,13 @@ CUSTOM_DOORS = [
     ("diversion_diversionlist_template", None, "GET", "staff liaison leader"),
     ("tickets_ticket_act", "own_ticket", "POST", "staff liaison"),
     ("tickets_ticket_act", "other_ticket", "POST", "staff"),
+    ("tickets_ticket_act", "own_ticket:return", "GET", "staff liaison"),
+    ("tickets_ticket_act", "other_ticket:return", "GET", "staff"),
+    ("tickets_ticket_act", "own_ticket:return", "POST", "staff liaison"),
+    ("tickets_ticket_act", "other_ticket:return", "POST", "staff"),
+    ("tickets_ticket_attachment", "own_attachment", "GET", "staff liaison leader"),
+    ("tickets_ticket_attachment", "own_attachment", "POST", ""),
+    ("tickets_ticket_attachment", "other_attachment", "GET", "staff leader"),
     ("tickets_supervisionnotice_acknowledge", "own_notice", "POST", "liaison"),
     ("tickets_supervisionnotice_acknowledge", "other_notice", "POST", ""),
     ("auth_user_password_change", "leader_user", "GET", "staff"),
@@ -127,13 +134,24 @@ LETTER_URLS = {
 }
 
 
+def _object(objects, key):
+    """The object behind a door; "own_ticket:return" is the ticket and the step."""
+    if key and ":" in key:
+        key, step = key.split(":")
+        return objects[key], step
+    return objects.get(key)
+
+
 def _url(name, obj, letter=None):
     if name == "autocomplete":
         return reverse("admin:autocomplete") + (
             "?app_label=tickets&model_name=ticket&field_name=unit&term="
         )
     if name == "tickets_ticket_act":
-        return reverse(f"admin:{name}", args=[obj.pk, "sign"])
+        ticket, step = obj if isinstance(obj, tuple) else (obj, "sign")
+        return reverse(f"admin:{name}", args=[ticket.pk, step])
+    if name == "tickets_ticket_attachment":
+        return reverse(f"admin:{name}", args=[obj.ticket_id, obj.pk])
     if letter in ("L", "A") or obj is None:
         return reverse(f"admin:{name}")
     if letter == "R":
@@ -193,7 +211,7 @@ def test_model_doors(client, users, objects, model, key, letter):
 
 @pytest.mark.parametrize(("name", "key", "method", "allowed"), CUSTOM_DOORS)
 def test_custom_doors(client, users, objects, name, key, method, allowed):
-    url = _url(name, objects.get(key))
+    url = _url(name, _object(objects, key))
     for role in ROLES:
         client.force_login(users[role])
         if role in allowed.split():

@@ -76,7 +76,10 @@ def test_liaison_signs_and_completes_from_the_ticket_page(client, liaison, overd
     change = reverse("admin:tickets_ticket_change", args=[overdue.pk])
     assert "ticket-action-sign" in client.get(change).content.decode()
     client.post(reverse("admin:tickets_ticket_act", args=[overdue.pk, "sign"]))
-    client.post(reverse("admin:tickets_ticket_act", args=[overdue.pk, "complete"]))
+    client.post(
+        reverse("admin:tickets_ticket_act", args=[overdue.pk, "complete"]),
+        {"result": "已到现场劝离，噪音已停止。"},
+    )
     overdue.refresh_from_db()
     assert overdue.status == "completed"
     assert [e.actor for e in overdue.events.exclude(type="created")] == [liaison, liaison]
