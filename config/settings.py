@@ -219,6 +219,8 @@ API_THROTTLE_RATES = {
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # A batch of TICKET_BATCH_LIMIT tickets at the largest field sizes (4,000-character
 # summaries, sent \u-escaped) is about 25 MB; a body over API_MAX_BODY_BYTES gets a 413.
+# The figures on each person's admin home page (待签收, 超期, 未确认督办 ...).
+ADMIN_HOME_FIGURES = "apps.tickets.home.figures"
 TICKET_BATCH_LIMIT = env.int("TICKET_BATCH_LIMIT", default=1000)
 # A liaison's handling result may carry photos or a scanned reply: each file at most this
 # size, at most this many per step (kept in the default storage, served only after the

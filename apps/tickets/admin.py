@@ -35,11 +35,13 @@ class OverdueFilter(admin.SimpleListFilter):
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
-        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+        return [("yes", _("Overdue")), ("soon", _("Due soon")), ("no", _("Not overdue"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
             return queryset.overdue()
+        if self.value() == "soon":
+            return queryset.due_soon()
         if self.value() == "no":
             return queryset.not_overdue()
         return queryset

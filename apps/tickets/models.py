@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +11,7 @@ from apps.accounts.models import Platform
 from apps.core.models import SingletonModel
 from apps.directory.models import LinkageTier
 
-from .lifecycle import MILESTONE_FIELDS, EventType, Milestone, Status
+from .lifecycle import MILESTONE_FIELDS, OPEN_STATUSES, EventType, Milestone, Status
 
 
 class Channel(models.TextChoices):
@@ -201,6 +201,16 @@ class TicketQuerySet(models.QuerySet):
 
     def not_overdue(self, now=None):
         return self.exclude(next_due_at__lt=now or timezone.now())
+
+    def due_soon(self, now=None):
+        """Open, not yet overdue, and warned: the deadline warning of the current routing
+        round has been issued (its share of the time is the supervision policy's)."""
+        warned = SupervisionNotice.objects.filter(
+            ticket=OuterRef("pk"),
+            routing_round=OuterRef("routing_round"),
+            level=NoticeLevel.WARNING,
+        )
+        return self.filter(Exists(warned), status__in=OPEN_STATUSES).not_overdue(now)
 
     def late(self, milestone, now=None):
         """Late for ``milestone``: met after its deadline, or unmet and past it."""
