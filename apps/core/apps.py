@@ -1,4 +1,7 @@
+from pathlib import Path
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.contrib.admin import apps as admin_apps
 
 
@@ -6,6 +9,12 @@ class CoreConfig(AppConfig):
     default = True  # this module also holds the admin's config
     name = "apps.core"
     verbose_name = "Core"
+
+    def ready(self):
+        # The embedded defaults' directories (SQLite, the filesystem broker, static
+        # files), made when a process starts Django rather than when settings are read.
+        for directory in settings.LOCAL_DIRS:
+            Path(directory).mkdir(parents=True, exist_ok=True)
 
 
 class OfficeAdminConfig(admin_apps.AdminConfig):

@@ -99,3 +99,38 @@ def test_concurrent_processes_never_hit_database_is_locked():
     for (out, err), proc in zip(outputs, procs, strict=True):
         assert proc.returncode == 0 and "locked" not in err, err
         assert out.strip() == "ok"
+
+
+def _settings_in_a_fresh_process(code, **env):
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    base.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-c", f"import config.settings as s; {code}"],
+        cwd=ROOT,
+        env={**base, "DJANGO_DEBUG": "True", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_env_file_is_read_before_any_setting_and_importing_creates_nothing(tmp_path):
+    var = tmp_path / "elsewhere"
+    env_file = tmp_path / "demo.env"
+    env_file.write_text(f"DJANGO_VAR_DIR={var}\nTICKET_BATCH_LIMIT=250\n")
+    result = _settings_in_a_fresh_process(
+        "print(s.VAR_DIR, s.TICKET_BATCH_LIMIT, s.DATABASES['default']['NAME'])",
+        DJANGO_ENV_FILE=str(env_file),
+    )
+    assert result.returncode == 0, result.stderr
+    var_dir, limit, database = result.stdout.split()
+    assert (var_dir, limit) == (str(var), "250")  # DJANGO_VAR_DIR from .env is honoured
+    assert database == str(var / "db.sqlite3")
+    assert not var.exists()  # importing the settings made no directory
+
+
+def test_django_makes_the_local_directories_when_it_starts(tmp_path):
+    var = tmp_path / "var"
+    result = manage("check", DJANGO_DEBUG="True", DJANGO_VAR_DIR=str(var))
+    assert result.returncode == 0, result.stderr
+    assert (var / "celery-broker" / "queue").is_dir() and (var / "staticfiles").is_dir()
