@@ -1,7 +1,10 @@
-"""One demo account per role, plus example contacts for the demo liaison's unit."""
+"""Demo accounts (one per role, and a liaison for a few more units), and example
+contacts — a leader and a liaison, marked 示例数据 — for every unit without them, so
+that the directory is filled and notices have someone to reach."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from apps.accounts.models import Platform
 from apps.accounts.roles import Role
@@ -10,6 +13,8 @@ from apps.directory.models import Contact, ContactRole, Unit
 
 DEMO_PASSWORD = "demo12345678"
 DEMO_UNIT = ("320600", "市公安局")
+# More liaison accounts, each for a unit of another region: (division code, unit name).
+EXTRA_LIAISONS = [("140500", "市公安局"), ("450700", "市公安局")]
 
 
 class Command(BaseCommand):
@@ -36,14 +41,20 @@ class Command(BaseCommand):
             ),
             create_account("platform110", DEMO_PASSWORD, Role.PLATFORM, platform=Platform.POLICE),
         ]
-        for role, name in (
-            (ContactRole.LEADER, "演示领导（示例数据）"),
-            (ContactRole.LIAISON, "演示联络员（示例数据）"),
-        ):
-            if not unit.contacts.current().filter(role=role).exists():
-                Contact.objects.create(
-                    unit=unit, role=role, name=name, position="示例", office_phone="0513-00000000"
+        for code, name in EXTRA_LIAISONS:
+            other = Unit.objects.filter(region__division_code=code, name=name).first()
+            if other is not None:
+                accounts.append(
+                    create_account(
+                        f"liaison{code}",
+                        DEMO_PASSWORD,
+                        Role.LIAISON,
+                        unit=other,
+                        first_name="演示联络员",
+                        email=f"liaison{code}@example.com",
+                    )
                 )
+        self.example_contacts()
         self.stdout.write(
             self.style.SUCCESS("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
         )
@@ -53,3 +64,26 @@ class Command(BaseCommand):
             if user.platform:
                 extra = f" — API token {user.auth_token.key}"
             self.stdout.write(f"  {user.username:<14} {role}{extra}")
+
+    def example_contacts(self):
+        """A leader and a liaison for each active unit lacking one (示例数据)."""
+        have = set(
+            Contact.objects.current()
+            .filter(role__in=[ContactRole.LEADER, ContactRole.LIAISON])
+            .values_list("unit_id", "role")
+        )
+        contacts = [
+            Contact(
+                unit=unit,
+                role=role,
+                name=f"{label}（示例数据）",
+                position="示例",
+                office_phone="0000-00000000",
+                email=f"{role}{unit.pk}@example.com",
+            )
+            for unit in Unit.objects.active()
+            for role, label in ((ContactRole.LEADER, "分管领导"), (ContactRole.LIAISON, "联络员"))
+            if (unit.pk, role) not in have
+        ]
+        bulk_create_with_history(contacts, Contact, default_change_reason="示例数据")
+        self.stdout.write(f"  example contacts: {len(contacts)}")
