@@ -51,6 +51,7 @@ browser-test: install-test
 bench: install
 	$(DEMO_ENV) $(PY) bench/diversion_lookup.py
 	$(DEMO_ENV) $(PY) bench/diversion_import.py
+	$(DEMO_ENV) $(PY) bench/units_admin.py
 
 # PostgreSQL: set DATABASE_URL. The first run generates 1,000,000 tickets (about 5 minutes).
 bench-tickets: install
