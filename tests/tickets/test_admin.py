@@ -198,3 +198,10 @@ def test_search_by_part_of_the_number_the_summary_and_for_staff_the_phone(
         client.force_login(user)
         assert _found(client, "路灯") == {lamp.pk}
         assert _found(client, "1234567") == set()  # the number is staff's only
+
+
+def test_the_deadline_column_marks_a_circulated_ticket(client, staff_user, overdue):
+    Ticket.objects.filter(pk=overdue.pk).update(circular_at=timezone.now())
+    client.force_login(staff_user)
+    page = client.get(reverse("admin:tickets_ticket_changelist")).content.decode()
+    assert '<span class="circular">已通报</span>' in page and "overdue" in page
