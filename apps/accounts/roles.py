@@ -36,6 +36,10 @@ ROLE_PERMISSIONS = {
         ("tickets", "deadlinepolicy"): ("view", "add", "change", "delete"),
         ("tickets", "deadlinerule"): ("view", "add", "change", "delete"),
         ("tickets", "supervisionpolicy"): ("view", "change"),
+        # The office's schedules (周期性任务): times and switches, not new tasks.
+        ("django_celery_beat", "periodictask"): ("view", "change"),
+        ("django_celery_beat", "crontabschedule"): ("view",),
+        ("django_celery_beat", "intervalschedule"): ("view",),
         # Failed sign-ins: deleting an attempt unlocks that account or address.
         ("axes", "accessattempt"): ("view", "delete"),
         ("axes", "accessfailurelog"): ("view",),

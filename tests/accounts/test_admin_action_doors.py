@@ -33,10 +33,14 @@ ACTION_DOORS = [
     ("tickets.ticket", "send_supervision_notice", "own_ticket", "staff", {"text": "门禁督办"}),
     ("tickets.ticket", "reroute", "own_ticket", "staff", {"unit": "other_unit"}),
     ("axes.accessattempt", "cleanup_expired_attempts", "access_attempt", "staff", None),
+    # Staff switch the office's schedules on and off. Enabling the enabled task and
+    # running one now (it sends a task) change nothing here: checked for refusal only.
     *[
-        ("django_celery_beat.periodictask", action, "periodic_task", "", {})
-        for action in ("enable_tasks", "disable_tasks", "toggle_tasks", "run_tasks")
+        ("django_celery_beat.periodictask", action, "periodic_task", "staff", {})
+        for action in ("disable_tasks", "toggle_tasks")
     ],
+    ("django_celery_beat.periodictask", "enable_tasks", "periodic_task", "staff", None),
+    ("django_celery_beat.periodictask", "run_tasks", "periodic_task", "staff", None),
 ]
 
 
