@@ -50,6 +50,7 @@ browser-test: install-test
 
 bench: install
 	$(DEMO_ENV) $(PY) bench/diversion_lookup.py
+	$(DEMO_ENV) $(PY) bench/lookup_learning.py
 	$(DEMO_ENV) $(PY) bench/diversion_import.py
 	$(DEMO_ENV) $(PY) bench/units_admin.py
 

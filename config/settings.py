@@ -258,6 +258,8 @@ SPECTACULAR_SETTINGS = {
 # Ticket intake reuses deadline policies, the working calendar, regions, units and diversion
 # lists for this many seconds per process: edits to them reach new tickets at most this late.
 TICKET_INTAKE_CACHE_SECONDS = env.float("TICKET_INTAKE_CACHE_SECONDS", default=10)
+# How soon a review of call-takers' choices reaches the lookup of other processes.
+LOOKUP_LEARNING_CACHE_SECONDS = env.float("LOOKUP_LEARNING_CACHE_SECONDS", default=10)
 
 # --- Celery ---------------------------------------------------------------------------------
 # The embedded default is kombu's filesystem transport: messages are files under var/, so

@@ -13,3 +13,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Each test builds its own reference data (and rolls it back): intake reads it afresh.
 # tests/tickets/test_ingest_cache.py turns the per-process cache on.
 TICKET_INTAKE_CACHE_SECONDS = 0
+# Likewise the lookup's learned choices; tests/diversion/test_lookup_page.py turns it on.
+LOOKUP_LEARNING_CACHE_SECONDS = 0

@@ -29,6 +29,8 @@ ROLE_PERMISSIONS = {
         ("diversion", "diversionlist"): ("view", "add", "change", "delete"),
         ("diversion", "diversionitem"): ("view", "add", "change", "delete"),
         ("diversion", "lookupsynonym"): ("view", "add", "change", "delete"),
+        # The lookup page records choices (add); review is change.
+        ("diversion", "lookupchoice"): ("view", "add", "change", "delete"),
         ("workcalendar", "workingperiod"): ("view", "add", "change", "delete"),
         ("workcalendar", "calendarday"): ("view", "add", "change", "delete"),
         ("tickets", "ticket"): ("view",),

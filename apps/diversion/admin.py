@@ -16,7 +16,12 @@ from apps.core.excel import xlsx_response
 from apps.core.tabular import ImportRejected
 from apps.directory.models import Region
 
-from . import exporters, importers, services
+from . import (
+    exporters,
+    importers,
+    lookup_admin,  # noqa: F401  (registers the lookup page and the choices)
+    services,
+)
 from .models import DiversionItem, DiversionList, ListStatus, LookupSynonym
 from .selectors import diff_lists
 

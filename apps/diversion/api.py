@@ -80,7 +80,7 @@ class DiversionItemSerializer(serializers.ModelSerializer):
         )
 
     def get_guidance_hotlines(self, item) -> list[str]:
-        return [n for n in item.guidance_hotlines.split("、") if n]
+        return item.guidance_hotline_list
 
 
 class AsOfFilterSet(django_filters.FilterSet):

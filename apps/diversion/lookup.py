@@ -18,12 +18,21 @@ indexed by the bigrams of its subcategory, category, matter, keywords and notes.
 4. An item whose whole subcategory appears in the query gets a bonus of 3 × its length.
 5. Items are returned by score, best first; ties keep the list's own order. Items
    scoring under 15% of the best are dropped: they share only stray characters.
+6. Learned choices: the caller's words a call-taker picked an item for on the lookup
+   page (``LookupChoice``), once staff approve them, are indexed as one more field of
+   that item (weight 2, like keywords) in every later version of the region's list. The
+   next caller who says 下水道堵了冒臭水 then reaches 污水漫溢 though the list never says
+   下水道.
 
 Published and retired lists never change, so each list's index is built once per
-process and kept (an LRU cache by list id); a lookup then costs two small queries
-(region and list in force) plus arithmetic over the postings.
+process and kept (an LRU cache by list and the state of the region's approved
+choices, which each process re-reads every ``LOOKUP_LEARNING_CACHE_SECONDS``). Units do
+change (a new duty phone), so they are never cached: each answer reads its results'
+units fresh. A lookup costs three small queries — the list in force, the lead units and
+the co-units — plus arithmetic over the postings, however many results it returns.
 """
 
+import copy
 import math
 import re
 import time
@@ -31,14 +40,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db.models import Prefetch
+from django.conf import settings
+from django.db.models import Count, Max, Prefetch, prefetch_related_objects
 from django.utils import timezone
 
+from apps.core.process_cache import ProcessCache
 from apps.directory.models import Region, Unit
 
-from .models import DiversionItem, DiversionList, LookupSynonym
+from .models import DiversionItem, DiversionList, LookupChoice, LookupSynonym
 
 FIELD_WEIGHTS = {"subcategory": 3.0, "keywords": 2.0, "category": 1.5, "matter": 1.0, "notes": 0.5}
+LEARNED_WEIGHT = 2.0
 SUBCATEGORY_BONUS = 3.0
 UNIGRAM_FACTOR = 0.25
 MIN_RELATIVE_SCORE = 0.15
@@ -64,24 +76,29 @@ class ListIndex:
     subcategories: list
 
 
-def build_index(diversion_list_id: int) -> ListIndex:
+def build_index(diversion_list_id: int, region_id: int) -> ListIndex:
     items = list(
-        DiversionItem.objects.filter(diversion_list_id=diversion_list_id)
-        .select_related("lead_unit__region")
-        .prefetch_related(
-            Prefetch(
-                "co_units",
-                queryset=Unit.objects.only("id", "name", "duty_phone", "region__name"),
-            )
-        )
-        .order_by("order", "id")
+        DiversionItem.objects.filter(diversion_list_id=diversion_list_id).order_by("order", "id")
     )
+    learned = defaultdict(list)
+    for code, words in (
+        LookupChoice.objects.approved()
+        .filter(region_id=region_id)
+        .values_list("item_code", "words")
+    ):
+        learned[code].append(words)
     postings = defaultdict(dict)
+
+    def post(text, position, weight):
+        for gram in grams(text):
+            if postings[gram].get(position, 0) < weight:
+                postings[gram][position] = weight
+
     for position, item in enumerate(items):
         for field, weight in FIELD_WEIGHTS.items():
-            for gram in grams(getattr(item, field)):
-                if postings[gram].get(position, 0) < weight:
-                    postings[gram][position] = weight
+            post(getattr(item, field), position, weight)
+        for words in learned.get(item.item_code, ()):
+            post(words, position, LEARNED_WEIGHT)
     total = len(items) or 1
     idf = {
         gram: math.log(1 + total / len(hits)) * (UNIGRAM_FACTOR if len(gram) == 1 else 1.0)
@@ -91,9 +108,10 @@ def build_index(diversion_list_id: int) -> ListIndex:
 
 
 @lru_cache(maxsize=256)
-def index_for(diversion_list_id: int) -> ListIndex:
-    # Only lists that are or were in force are looked up, and those are read-only.
-    return build_index(diversion_list_id)
+def index_for(diversion_list_id: int, region_id: int, learned_state: tuple) -> ListIndex:
+    # Only lists that are or were in force are looked up, and those are read-only; a
+    # review of the region's choices changes ``learned_state`` and so the key.
+    return build_index(diversion_list_id, region_id)
 
 
 _synonyms = {"loaded_at": 0.0, "pairs": ()}
@@ -131,6 +149,26 @@ def list_in_force(region: Region, at=None) -> DiversionList | None:
     return next((found[r.pk] for r in lineage if r.pk in found), None)
 
 
+def _learned_states() -> dict:
+    """Per region: how many choices are approved and when the last review was. Every
+    approval adds one or moves the time, every withdrawal removes one."""
+    return {
+        row["region_id"]: (row["n"], row["last"])
+        for row in LookupChoice.objects.approved()
+        .order_by()
+        .values("region_id")
+        .annotate(n=Count("id"), last=Max("reviewed_at"))
+    }
+
+
+# A review reaches this process at once (``learned_changed``), others within seconds.
+_learned = ProcessCache(_learned_states, seconds=lambda: settings.LOOKUP_LEARNING_CACHE_SECONDS)
+
+
+def learned_changed() -> None:
+    _learned.refresh()
+
+
 @dataclass
 class Match:
     item: DiversionItem
@@ -165,9 +203,22 @@ def rank(index: ListIndex, query: str, direction=None, limit=10) -> list[Match]:
     ]
 
 
+def with_current_units(matches: list[Match]) -> list[Match]:
+    """The matches on copies of their items that carry today's units (two queries)."""
+    items = [copy.copy(match.item) for match in matches]
+    prefetch_related_objects(
+        items,
+        Prefetch("lead_unit", queryset=Unit.objects.all()),
+        Prefetch("co_units", queryset=Unit.objects.all()),
+    )
+    return [Match(item, match.score) for item, match in zip(items, matches, strict=True)]
+
+
 def lookup(region: Region, query: str, *, direction=None, limit=10, at=None):
     """(list in force, best matches) for a caller's words in a region."""
     diversion_list = list_in_force(region, at or timezone.now())
     if diversion_list is None:
         return None, []
-    return diversion_list, rank(index_for(diversion_list.pk), query, direction, limit)
+    state = _learned.get().get(diversion_list.region_id, (0, None))
+    index = index_for(diversion_list.pk, diversion_list.region_id, state)
+    return diversion_list, with_current_units(rank(index, query, direction, limit))

@@ -19,6 +19,18 @@ class Direction(models.TextChoices):
     TO_ENTERPRISE = "to_enterprise", _("Guide to an enterprise")
 
 
+# How a call-taker passes a call of each direction on (seeds: 南通 §4, 钦州 第十条).
+TRANSFER_METHODS = {
+    Direction.HOTLINE_TO_POLICE: _(
+        "One-key transfer or three-way call to 110; system push for requests not by phone"
+    ),
+    Direction.POLICE_TO_HOTLINE: _(
+        "One-key transfer or three-way call to 12345; system push for requests not by phone"
+    ),
+    Direction.TO_OTHER_HOTLINE: _("Guide the caller to the hotline below and explain why"),
+    Direction.TO_ENTERPRISE: _("Guide the caller to the company's repair line, or transfer"),
+}
+
 # Item codes carry their direction, so a code stays meaningful across versions and files.
 DIRECTION_CODE_PREFIX = {
     Direction.HOTLINE_TO_POLICE: "H2P",
@@ -226,6 +238,14 @@ class DiversionItem(models.Model):
             if self.lead_unit_id and (problem := self.diversion_list.unit_problem(self.lead_unit)):
                 raise ValidationError({"lead_unit": problem})
 
+    @property
+    def transfer_method(self):
+        return TRANSFER_METHODS[self.direction]
+
+    @property
+    def guidance_hotline_list(self):
+        return [n for n in self.guidance_hotlines.split("、") if n]
+
 
 class LookupSynonym(models.Model):
     """A caller's word and the word the lists use for it (遛狗 → 遛犬), for the lookup."""
@@ -240,3 +260,86 @@ class LookupSynonym(models.Model):
 
     def __str__(self):
         return f"{self.spoken} → {self.listed}"
+
+
+class ChoiceReview(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class LookupChoiceQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(review=ChoiceReview.APPROVED)
+
+
+class LookupChoice(models.Model):
+    """The item call-takers picked for a caller's words on the lookup page.
+
+    Once staff approve it, the words count for that item in later lookups of the same
+    region — by item code, so a choice outlives the list version it was made on. The same
+    words picked again for the same item add to ``picks`` rather than a new row, so staff
+    review each pairing once.
+    """
+
+    region = models.ForeignKey(
+        "directory.Region",
+        verbose_name=_("list region"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    item = models.ForeignKey(
+        DiversionItem,
+        verbose_name=_("diversion item"),
+        on_delete=models.CASCADE,
+        related_name="lookup_choices",
+        help_text=_("The item as it stood in the list version in force at the last pick."),
+    )
+    item_code = models.CharField(_("item code"), max_length=32)
+    words = models.CharField(
+        _("caller's words"),
+        max_length=200,
+        help_text=_("As typed, without punctuation or spaces."),
+    )
+    picks = models.PositiveIntegerField(_("times picked"), default=1)
+    position = models.PositiveSmallIntegerField(
+        _("position in the results"),
+        help_text=_("Where the item stood at the last pick; 1 is the first result shown."),
+    )
+    first_picked_at = models.DateTimeField(_("first picked at"), default=timezone.now)
+    last_picked_at = models.DateTimeField(_("last picked at"), default=timezone.now)
+    last_picked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last picked by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    review = models.CharField(
+        _("review"), max_length=16, choices=ChoiceReview.choices, default=ChoiceReview.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    objects = LookupChoiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("call-taker's choice")
+        verbose_name_plural = _("call-takers' choices")
+        ordering = ["-last_picked_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "item_code", "words"], name="lookup_choice_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["region", "review", "reviewed_at"])]
+
+    def __str__(self):
+        return f"{self.words} → {self.item_code}"

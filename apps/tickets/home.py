@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.directory.models import Unit
-from apps.diversion.models import DiversionList, ListStatus
+from apps.diversion.models import ChoiceReview, DiversionList, ListStatus, LookupChoice
 
 from .lifecycle import Status
 from .models import SupervisionNotice, Ticket
@@ -70,6 +70,13 @@ def figures(user) -> list[Figure]:
                 _("Draft diversion lists"),
                 DiversionList.objects.filter(status=ListStatus.DRAFT).count(),
                 reverse("admin:diversion_diversionlist_changelist") + "?status__exact=draft",
+            )
+        )
+        found.append(
+            Figure(
+                _("Call-takers' choices to review"),
+                LookupChoice.objects.filter(review=ChoiceReview.PENDING).count(),
+                reverse("admin:diversion_lookupchoice_changelist") + "?review=pending",
             )
         )
     return found

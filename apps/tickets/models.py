@@ -166,7 +166,7 @@ class SupervisionPolicy(SingletonModel):
     """When warnings, supervision notices, escalation and circulars happen (one row)."""
 
     warning_percent = models.PositiveSmallIntegerField(
-        _("warn at (% of the allowed time)"),
+        _("warn at (percent of the allowed time)"),
         default=80,
         help_text=_(
             "A warning goes to the liaison when this share of the allowed time has "

@@ -17,7 +17,8 @@ from django_celery_beat.models import (
 from rest_framework.authtoken.models import TokenProxy
 
 from apps.directory.models import ContactConfirmationPolicy, ContactRole, Region
-from apps.diversion.models import LookupSynonym
+from apps.diversion.choices import record_choice
+from apps.diversion.models import DiversionList, ListStatus, LookupSynonym
 from apps.notices.models import Channel, DeliveryPolicy, NoticeKind
 from apps.notices.services import Draft, Recipient, issue
 from apps.tickets import supervision
@@ -41,6 +42,14 @@ def _attachment(ticket):
         extension="png",
         size=8,
     )
+
+
+def _lookup_choice(user, region):
+    published = DiversionListFactory(region=region)
+    item = DiversionItemFactory(diversion_list=published)
+    DiversionList.objects.filter(pk=published.pk).update(status=ListStatus.PUBLISHED)
+    published.refresh_from_db()
+    return record_choice(user=user, words="门禁来电", item=item, position=1)
 
 
 @pytest.fixture
@@ -102,6 +111,7 @@ def objects(users, unit, other_unit, settings, tmp_path):
         "draft_list": draft,
         "draft_item": DiversionItemFactory(diversion_list=draft),
         "synonym": LookupSynonym.objects.create(spoken="门禁词", listed="门禁"),
+        "lookup_choice": _lookup_choice(users["staff"], unit.region),
         "own_ticket": tickets[0],
         "own_attachment": _attachment(tickets[0]),
         "other_attachment": _attachment(tickets[1]),

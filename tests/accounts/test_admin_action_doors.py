@@ -32,6 +32,10 @@ ACTION_DOORS = [
     ("tickets.ticket", "export_xlsx", "other_ticket", "staff leader", {}),
     ("tickets.ticket", "send_supervision_notice", "own_ticket", "staff", {"text": "门禁督办"}),
     ("tickets.ticket", "reroute", "own_ticket", "staff", {"unit": "other_unit"}),
+    *[
+        ("diversion.lookupchoice", action, "lookup_choice", "staff", {})
+        for action in ("approve", "reject")
+    ],
     ("axes.accessattempt", "cleanup_expired_attempts", "access_attempt", "staff", None),
     # Staff switch the office's schedules on and off. Enabling the enabled task and
     # running one now (it sends a task) change nothing here: checked for refusal only.

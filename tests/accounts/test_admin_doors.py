@@ -60,6 +60,8 @@ MODEL_DOORS = {
         "leader": "LVH",
     },
     ("diversion.lookupsynonym", "synonym"): {"staff": "LAVCDH"},
+    # A choice comes only from a pick on the lookup page and is reviewed by an action.
+    ("diversion.lookupchoice", "lookup_choice"): {"staff": "LVDH"},
     ("tickets.ticket", "own_ticket"): {"staff": "LVH", "liaison": "LVH", "leader": "LVH"},
     ("tickets.ticket", "other_ticket"): {"staff": "LVH", "liaison": "L", "leader": "LVH"},
     ("tickets.supervisionnotice", "own_notice"): {
@@ -97,6 +99,8 @@ CUSTOM_DOORS = [
     ("diversion_diversionlist_derive", None, "GET", "staff"),
     ("diversion_diversionlist_derive", None, "POST", "staff"),
     ("diversion_diversionlist_template", None, "GET", "staff liaison leader"),
+    ("diversion_lookupchoice_lookup", None, "GET", "staff"),
+    ("diversion_lookupchoice_pick", None, "POST", "staff"),
     ("tickets_ticket_act", "own_ticket", "POST", "staff liaison"),
     ("tickets_ticket_act", "other_ticket", "POST", "staff"),
     ("tickets_ticket_act", "own_ticket:return", "GET", "staff liaison"),
