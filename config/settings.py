@@ -132,6 +132,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=3
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Its records are in the admin as accounts' proxies, named in Chinese (accounts/models.py).
+AXES_ENABLE_ADMIN = False
 # Behind a proxy, set DJANGO_AXES_IPWARE_META to the header holding the client address.
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("DJANGO_AXES_IPWARE_META", default=["REMOTE_ADDR"])
 
@@ -149,6 +151,8 @@ LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Dates and times written one way everywhere: 2026-12-01 10:30 (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 # --- Static files -------------------------------------------------------------------------

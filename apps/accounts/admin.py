@@ -1,13 +1,17 @@
 from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.admin import AccessFailureLogAdmin, AccessLogAdmin
 from axes.handlers.proxy import AxesProxyHandler
-from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.contrib.auth.models import Group
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import User
+from .models import FailedSignIn, SignInLock, SignInRecord, User
 from .roles import Role
 from .services import sync_staff_flag
 
@@ -17,8 +21,18 @@ SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
 ROLE_FIELDS = ("groups", "is_active", "is_staff", "is_superuser", "unit", "platform")
 
 
+class PasswordChangeForm(AdminPasswordChangeForm):
+    # Django appends this warning in English only (a string outside its catalogue).
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("If disabled, the current password for this user will be lost."),
+    )
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    change_password_form = PasswordChangeForm
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("Linkage office"), {"fields": ("unit", "platform")}),
@@ -112,15 +126,37 @@ def _shown(field, value):
     return str(value) if value not in (None, "") else "—"
 
 
-# django-axes' own sign-in attempts admin, with its clean-up action mended: the action
-# reads request attributes that axes sets only on sign-in requests, so from the admin
-# list it raised AttributeError (a 500). Deleting attempts also needs the delete right.
-admin.site.unregister(AccessAttempt)
-
-
-@admin.register(AccessAttempt)
-class AccessAttemptAdmin(AxesAccessAttemptAdmin):
+# django-axes' admins, registered for the Chinese-named proxies (AXES_ENABLE_ADMIN is
+# off). The clean-up action is mended: it reads request attributes that axes sets only on
+# sign-in requests, so from the admin list it raised AttributeError (a 500). Deleting
+# attempts also needs the delete right.
+@admin.register(SignInLock)
+class SignInLockAdmin(AxesAccessAttemptAdmin):
     @admin.action(description=_("Clean up expired attempts"), permissions=["delete"])
     def cleanup_expired_attempts(self, request, queryset):
         AxesProxyHandler.update_request(request)
-        return super().cleanup_expired_attempts(request, queryset)
+        count = self.handler.clean_expired_user_attempts(request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)d expired attempt cleaned up.", "%(n)d expired attempts cleaned up.", count
+            )
+            % {"n": count},
+        )
+
+    @admin.display(description=_("expires at"))
+    def expiration(self, obj):
+        return super().expiration(obj)
+
+    @admin.display(description=_("status"))
+    def status(self, obj):
+        remaining = settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+        if remaining > 0:
+            return ngettext("%(n)d attempt left", "%(n)d attempts left", remaining) % {
+                "n": remaining
+            }
+        return _("Locked out")
+
+
+admin.site.register(FailedSignIn, AccessFailureLogAdmin)
+admin.site.register(SignInRecord, AccessLogAdmin)

@@ -43,9 +43,9 @@ ROLE_PERMISSIONS = {
         ("django_celery_beat", "crontabschedule"): ("view",),
         ("django_celery_beat", "intervalschedule"): ("view",),
         # Failed sign-ins: deleting an attempt unlocks that account or address.
-        ("axes", "accessattempt"): ("view", "delete"),
-        ("axes", "accessfailurelog"): ("view",),
-        ("axes", "accesslog"): ("view",),
+        ("accounts", "signinlock"): ("view", "delete"),
+        ("accounts", "failedsignin"): ("view",),
+        ("accounts", "signinrecord"): ("view",),
     },
     Role.LIAISON: {
         ("directory", "unit"): ("view", "change"),

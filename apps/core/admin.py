@@ -57,6 +57,9 @@ class RecordOnlyHistoryAdmin(SimpleHistoryAdmin):
         if getattr(request, "reading_history_record", False):
             # Only what was recorded: no form fields such as the reason for a change.
             return [f for f in fields if f in self._recorded_fields()]
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Someone who only reads the object is asked no reason for a change.
+            return [f for f in fields if f != "change_reason"]
         return fields
 
     def get_readonly_fields(self, request, obj=None):
@@ -181,3 +184,7 @@ class TimelineHistoryMixin:
             "timeline_title": self.timeline_title,
         }
         return super().history_view(request, object_id, extra)
+
+
+# Celery Beat's pages, re-registered for the office (beat's admin is imported first).
+from . import schedules_admin  # noqa: E402, F401

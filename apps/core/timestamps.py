@@ -1,7 +1,9 @@
-"""Moments exchanged with the platforms: ISO 8601, always with the UTC offset."""
+"""Moments exchanged with the platforms (ISO 8601, always with the UTC offset), and
+moments as people read them (2026-12-01 10:30, local time)."""
 
 from datetime import datetime, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # Real time zones run from UTC−12:00 to UTC+14:00; PostgreSQL refuses beyond ±15:59.
@@ -28,3 +30,9 @@ def parse_aware_datetime(text) -> datetime:
             % {"offset": moment.strftime("%z")}
         )
     return moment
+
+
+def local_minute(value, *, empty="—") -> str:
+    """A moment as pages, notices and spreadsheets write it: ``2026-12-01 10:30``, in the
+    office's time zone (the same as ``DATETIME_FORMAT`` in config/formats)."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else empty

@@ -115,7 +115,6 @@ class UnitAdmin(RecordOnlyHistoryAdmin):
     ordering = ("region__division_code", "name", "pk")
     inlines = (ContactInline, PastContactInline)
     actions = ("confirm_contacts",)
-    history_list_display = ("history_change_reason",)
     change_form_template = "admin/directory/unit/change_form.html"
     object_history_template = "admin/directory/unit/object_history.html"
 
@@ -244,7 +243,6 @@ class ContactAdmin(RecordOnlyHistoryAdmin):
     search_fields = ("name", "unit__name", "mobile", "office_phone")
     list_select_related = ("unit", "unit__region")
     autocomplete_fields = ("unit",)
-    history_list_display = ("history_change_reason",)
     change_form_template = "admin/directory/contact/change_form.html"
 
     def get_queryset(self, request):

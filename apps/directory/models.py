@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from apps.core.models import SingletonModel
@@ -259,7 +260,7 @@ class Contact(models.Model):
         Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="contacts"
     )
     role = models.CharField(_("role"), max_length=16, choices=ContactRole.choices)
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=64)
     position = models.CharField(_("position"), max_length=64, blank=True)
     office_phone = models.CharField(
         _("office phone"), max_length=32, blank=True, validators=[validate_phone]

@@ -19,6 +19,7 @@ from apps.directory.models import Region
 from . import (
     exporters,
     importers,
+    lookup,
     lookup_admin,  # noqa: F401  (registers the lookup page and the choices)
     services,
 )
@@ -410,6 +411,49 @@ class DiversionItemForm(forms.ModelForm):
         return cleaned
 
 
+class ListStateFilter(admin.SimpleListFilter):
+    """Items of the lists in force unless asked otherwise (or a version is chosen)."""
+
+    title = _("list status")
+    parameter_name = "list_state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("in_force", _("In force")),
+            (ListStatus.DRAFT, _("Draft")),
+            (ListStatus.RETIRED, _("Retired")),
+            ("all", _("All versions")),
+        ]
+
+    def __init__(self, request, params, model, model_admin):
+        # Listed before the version filter, so the version is still among ``params``.
+        self.version_chosen = bool(params.get(ListVersionFilter.parameter_name))
+        super().__init__(request, params, model, model_admin)
+
+    def value(self):
+        if super().value() is None and not self.version_chosen:
+            return "in_force"
+        return super().value()
+
+    def choices(self, changelist):
+        for value, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: value}, [ListVersionFilter.parameter_name]
+                ),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        state = self.value()
+        if state == "in_force":
+            return queryset.filter(diversion_list__in=DiversionList.objects.in_force())
+        if state in (ListStatus.DRAFT, ListStatus.RETIRED):
+            return queryset.filter(diversion_list__status=state)
+        return queryset
+
+
 class ListVersionFilter(admin.SimpleListFilter):
     """Filter by list version, naming each with its region in one query."""
 
@@ -438,11 +482,19 @@ class DiversionItemAdmin(admin.ModelAdmin):
         "lead_unit",
         "diversion_list",
     )
-    list_filter = (ListVersionFilter, "direction", "category")
+    list_filter = (ListStateFilter, ListVersionFilter, "direction", "category")
     search_fields = ("item_code", "category", "subcategory", "matter", "keywords")
     list_select_related = ("lead_unit__region", "diversion_list__region")
     autocomplete_fields = ("lead_unit", "co_units")
     list_per_page = 100
+
+    def get_search_results(self, request, queryset, search_term):
+        """The fields' words, or what the call-takers' ranking finds in the lists in force
+        (路灯晚上不亮 is in no field, but 路灯故障 is its answer)."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found = found | queryset.filter(pk__in=lookup.matching_item_ids(search_term))
+        return found, may_have_duplicates
 
     @admin.display(description=_("matter"))
     def matter_short(self, obj):

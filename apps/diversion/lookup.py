@@ -219,6 +219,19 @@ def lookup(region: Region, query: str, *, direction=None, limit=10, at=None):
     diversion_list = list_in_force(region, at or timezone.now())
     if diversion_list is None:
         return None, []
+    return diversion_list, with_current_units(rank(_index(diversion_list), query, direction, limit))
+
+
+def _index(diversion_list) -> ListIndex:
     state = _learned.get().get(diversion_list.region_id, (0, None))
-    index = index_for(diversion_list.pk, diversion_list.region_id, state)
-    return diversion_list, with_current_units(rank(index, query, direction, limit))
+    return index_for(diversion_list.pk, diversion_list.region_id, state)
+
+
+def matching_item_ids(query: str, *, limit=10) -> list[int]:
+    """The items of every list in force that the ranking finds for ``query``, for
+    searches across regions (the admin's item list)."""
+    return [
+        match.item.pk
+        for diversion_list in DiversionList.objects.in_force()
+        for match in rank(_index(diversion_list), query, None, limit)
+    ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.bulk import insert_rows, update_column
 from apps.core.serials import take_serials
+from apps.core.timestamps import local_minute
 from apps.directory.models import Unit
 from apps.directory.selectors import notice_recipients
 from apps.notices.models import NoticeKind
@@ -215,7 +216,7 @@ class _Wording:
         values = {
             "ticket": ticket.external_id,
             "milestone": self.milestones[milestone],
-            "deadline": _moment(due),
+            "deadline": local_minute(due),
         }
         if level == NoticeLevel.WARNING:
             lines = [
@@ -226,7 +227,7 @@ class _Wording:
                 % values
             ]
         elif level == NoticeLevel.NOTICE:
-            values["reply_by"] = _moment(max(now, due) + self.escalate)
+            values["reply_by"] = local_minute(max(now, due) + self.escalate)
             lines = [
                 _(
                     "Ticket %(ticket)s did not reach “%(milestone)s” by its deadline "
@@ -236,7 +237,7 @@ class _Wording:
                 % values
             ]
         else:
-            values["reply_by"] = _moment(max(now, due + self.circulate))
+            values["reply_by"] = local_minute(max(now, due + self.circulate))
             lines = [
                 _(
                     "Ticket %(ticket)s is still short of “%(milestone)s”, due %(deadline)s: "
@@ -250,10 +251,6 @@ class _Wording:
             lines.insert(0, text)
         lines.append(_("Acknowledge this notice in the back-office once you have read it."))
         return "\n".join(lines)
-
-
-def _moment(value):
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
 @transaction.atomic

@@ -10,19 +10,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import AutocompleteFilter, BigTableAdminMixin
+from apps.core.timestamps import local_minute
 from apps.notices import services as notices
 from apps.notices.admin import AcknowledgedFilter
 
 from .models import SupervisionNotice
-
-
-def _moment(value):
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
 class NoticeStateColumns:
@@ -34,16 +30,16 @@ class NoticeStateColumns:
 
     @admin.display(description=_("delivered at"))
     def delivered(self, obj):
-        return _moment(obj.notice.delivered_at)
+        return local_minute(obj.notice.delivered_at)
 
     @admin.display(description=_("read at"))
     def read(self, obj):
-        return _moment(obj.notice.read_at)
+        return local_minute(obj.notice.read_at)
 
     @admin.display(description=_("acknowledged at"), ordering="notice__acknowledged_at")
     def acknowledged_state(self, obj):
         if obj.notice.acknowledged_at:
-            return _moment(obj.notice.acknowledged_at)
+            return local_minute(obj.notice.acknowledged_at)
         return format_html('<span class="overdue">{}</span>', _("not yet acknowledged"))
 
 

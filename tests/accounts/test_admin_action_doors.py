@@ -36,7 +36,7 @@ ACTION_DOORS = [
         ("diversion.lookupchoice", action, "lookup_choice", "staff", {})
         for action in ("approve", "reject")
     ],
-    ("axes.accessattempt", "cleanup_expired_attempts", "access_attempt", "staff", None),
+    ("accounts.signinlock", "cleanup_expired_attempts", "access_attempt", "staff", None),
     # Staff switch the office's schedules on and off. Enabling the enabled task and
     # running one now (it sends a task) change nothing here: checked for refusal only.
     *[
@@ -111,6 +111,6 @@ def test_staff_clean_up_expired_sign_in_attempts(client, staff_user):
         username="new", ip_address="10.0.0.7", failures_since_start=5
     )
     client.force_login(staff_user)
-    response = _post(client, "axes.accessattempt", "cleanup_expired_attempts", fresh, {}, {})
+    response = _post(client, "accounts.signinlock", "cleanup_expired_attempts", fresh, {}, {})
     assert response.status_code == 302
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["new"]

@@ -76,9 +76,9 @@ MODEL_DOORS = {
     },
     ("tickets.deadlinepolicy", "deadline_policy"): {"staff": "LAVCDH", "leader": "LVH"},
     ("tickets.supervisionpolicy", "supervision_policy"): {"staff": "LVCH", "leader": "LVH"},
-    ("axes.accessattempt", "access_attempt"): {"staff": "LVDH"},
-    ("axes.accesslog", "access_log"): {"staff": "LVH"},
-    ("axes.accessfailurelog", "access_failure"): {"staff": "LVH"},
+    ("accounts.signinlock", "access_attempt"): {"staff": "LVDH"},
+    ("accounts.signinrecord", "access_log"): {"staff": "LVH"},
+    ("accounts.failedsignin", "access_failure"): {"staff": "LVH"},
 }
 
 # The project's own views beside the standard ones: (url name, object or None, method),

@@ -28,8 +28,9 @@ def test_home_and_main_pages_fit_1366_px(page, screenshot):
     region = RegionFactory()
     police = UnitFactory(region=region, name="市公安局", linkage_tier=1)
     ContactFactory(unit=police, role=ContactRole.LIAISON, name="王联络", email="w@example.com")
+    tickets = []
     for n in range(3):
-        ingest(
+        (result,) = ingest(
             [
                 {
                     "external_id": f"GD2026120100{n}",
@@ -47,16 +48,22 @@ def test_home_and_main_pages_fit_1366_px(page, screenshot):
             ],
             platform="12345",
         )
+        tickets.append(result.ticket)
     UserFactory(username="staff", role=Role.STAFF)
     UserFactory(username="police", role=Role.LIAISON, unit=police)
     UserFactory(username="leader", role=Role.LEADERSHIP)
     page.set_viewport_size({"width": 1366, "height": 768})
     pages = {
-        "staff": [reverse("admin:index"), reverse("admin:tickets_ticket_changelist")],
+        "staff": [
+            reverse("admin:index"),
+            reverse("admin:tickets_ticket_changelist"),
+            reverse("admin:diversion_lookupchoice_lookup"),
+        ],
         "police": [
             reverse("admin:index"),
             reverse("admin:tickets_ticket_changelist"),
             reverse("admin:directory_unit_change", args=[police.pk]),
+            reverse("admin:tickets_ticket_change", args=[tickets[0].pk]),
         ],
         "leader": [reverse("admin:index"), reverse("admin:tickets_ticket_changelist")],
     }

@@ -39,7 +39,7 @@ def test_failed_logins_lock_the_account_and_staff_unlock_it(client, users):
     # Staff see the attempts and unlock by deleting them.
     staff = APIClient()
     staff.force_login(users["staff"])
-    attempts = staff.get(reverse("admin:axes_accessattempt_changelist"))
+    attempts = staff.get(reverse("admin:accounts_signinlock_changelist"))
     assert attempts.status_code == 200 and "leader" in attempts.content.decode()
     AccessAttempt.objects.filter(username="leader").delete()
     assert _login(client, "leader", "pw", ip="10.0.0.3").status_code == 302

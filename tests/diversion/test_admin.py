@@ -213,3 +213,26 @@ def test_the_ticket_history_is_its_timeline(client, staff_user, reference_data):
     text = page.content.decode()
     assert "受理并派单" in text and "市公安局（南通市）" in text
     assert "此对象没有修改历史" not in text
+
+
+def test_item_list_shows_the_lists_in_force_unless_asked(staff_client, nantong):
+    draft = services.new_version(nantong)
+    url = reverse("admin:diversion_diversionitem_changelist")
+    shown = staff_client.get(url).context["cl"].result_count
+    in_force = sum(dl.items.count() for dl in DiversionList.objects.in_force())
+    assert shown == in_force
+    drafts = staff_client.get(url, {"list_state": "draft"}).context["cl"]
+    assert drafts.result_count == draft.items.count()
+    one = staff_client.get(url, {"diversion_list__id__exact": draft.pk}).context["cl"]
+    assert set(one.queryset.values_list("diversion_list", flat=True)) == {draft.pk}
+    everything = staff_client.get(url, {"list_state": "all"}).context["cl"].result_count
+    assert everything == in_force + draft.items.count()
+
+
+def test_item_search_finds_what_the_caller_says(staff_client, nantong):
+    url = reverse("admin:diversion_diversionitem_changelist")
+    page = staff_client.get(url, {"q": "路灯晚上不亮"})
+    found = page.context["cl"].queryset
+    assert found.filter(subcategory="路灯故障", diversion_list=nantong).exists()
+    assert not found.exclude(diversion_list__status="published").exists()
+    assert staff_client.get(url, {"q": "H2P-011"}).context["cl"].result_count >= 1
