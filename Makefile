@@ -32,6 +32,8 @@ reference-data: migrate
 demo-data: reference-data
 	$(DEMO_ENV) $(PY) manage.py create_demo_accounts
 	$(DEMO_ENV) $(PY) manage.py generate_demo_tickets --count 3000 --if-empty
+	@# The first scan of the demo's overdue tickets: its emails go to var/mail/, not the terminal.
+	DJANGO_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend $(DEMO_ENV) $(PY) manage.py scan_overdue
 
 run:
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(DEMO_ENV) $(VENV)/bin/honcho -f Procfile start --port $(PORT)

@@ -6,6 +6,7 @@ import re
 
 import django_filters
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,16 +20,17 @@ from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from apps.core.api import ID_PATTERN
+from apps.core.api import ID_PATTERN, StoredTextJSONParser
 from apps.core.filters import AwareDateTimeFilter
 from apps.core.schema import ERROR_SCHEMA
 from apps.core.serializers import AwareDateTimeField, FieldsBuiltOnce
 
-from . import services
+from . import attachments, services
 from .ingest import KeyReused, ingest, ingest_with_key
-from .lifecycle import MILESTONE_FIELDS, STEPS, Status
+from .lifecycle import MILESTONE_FIELDS, REPORTING_EVENTS, STEPS, Status
 from .models import (
     IDEMPOTENCY_KEY_MAX_LENGTH,
     Channel,
@@ -214,12 +216,30 @@ class EventInSerializer(serializers.Serializer):
     reason_text = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     rating = serializers.ChoiceField(choices=Rating.choices, required=False)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    result = serializers.CharField(
+        max_length=4000, required=False, help_text="the handling result (replied, completed)"
+    )
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="photos (JPEG, PNG) or PDF documents of the handling (multipart only)",
+    )
 
     def validate(self, attrs):
         if attrs["type"] == TicketEvent.Type.RETURNED and not attrs.get("reason_code"):
             raise ValidationError({"reason_code": _("A returned ticket needs a reason code.")})
         if attrs["type"] == TicketEvent.Type.RATED and not attrs.get("rating"):
             raise ValidationError({"rating": _("A rating event needs the rating.")})
+        for field in ("result", "files"):
+            if attrs.get(field) and attrs["type"] not in REPORTING_EVENTS:
+                raise ValidationError(
+                    {field: _("Only a reply or a completion carries a handling result.")}
+                )
+        if attrs.get("files"):
+            try:
+                attrs["attachments"] = attachments.check(attrs.pop("files"))
+            except DjangoValidationError as exc:
+                raise ValidationError({"files": exc.messages}) from exc
         return attrs
 
 
@@ -413,7 +433,12 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
             409: OpenApiResponse(ConflictSerializer, "The ticket's state does not allow it."),
         },
     )
-    @action(detail=True, methods=["post"])
+    @action(
+        detail=True,
+        methods=["post"],
+        # JSON, or multipart when the step comes with photos or documents.
+        parser_classes=[StoredTextJSONParser, MultiPartParser],
+    )
     def events(self, request, pk=None):
         ticket = get_object_or_404(self.get_queryset(), pk=pk)
         incoming = EventInSerializer(data=request.data)

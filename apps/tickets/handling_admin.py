@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import attachments, services
-from .lifecycle import OPEN_STATUSES, may_follow
+from .lifecycle import OPEN_STATUSES, REPORTING_EVENTS, may_follow
 from .models import ReturnReason, TicketAttachment, TicketEvent
 
 
@@ -71,12 +71,16 @@ class ReturnForm(forms.Form):
 
 
 # The steps a unit takes on its own ticket: (event, button label, form asking for details).
+# The steps that report (lifecycle.REPORTING_EVENTS) ask for the handling result.
 UNIT_ACTIONS = {
-    "sign": (TicketEvent.Type.SIGNED, _("Sign"), None),
-    "arrive": (TicketEvent.Type.ARRIVED, _("Arrived on site"), None),
-    "reply": (TicketEvent.Type.REPLIED, _("Reply"), HandlingResultForm),
-    "complete": (TicketEvent.Type.COMPLETED, _("Complete"), HandlingResultForm),
-    "return": (TicketEvent.Type.RETURNED, _("Return (退回)"), ReturnForm),
+    name: (event, label, HandlingResultForm if event in REPORTING_EVENTS else form)
+    for name, (event, label, form) in {
+        "sign": (TicketEvent.Type.SIGNED, _("Sign"), None),
+        "arrive": (TicketEvent.Type.ARRIVED, _("Arrived on site"), None),
+        "reply": (TicketEvent.Type.REPLIED, _("Reply"), None),
+        "complete": (TicketEvent.Type.COMPLETED, _("Complete"), None),
+        "return": (TicketEvent.Type.RETURNED, _("Return (退回)"), ReturnForm),
+    }.items()
 }
 
 

@@ -65,6 +65,7 @@ class Step:
     stamps: str  # the ticket field that records when
     milestone: str | None = None  # the deadline it meets
     handling: bool = True  # done by the unit (the rating is the receiving platform's)
+    reports: bool = False  # carries the handling result (text, photos, documents)
 
 
 STEPS = {
@@ -75,13 +76,18 @@ STEPS = {
         frozenset({Status.SIGNED}), Status.ARRIVED, "arrived_at", Milestone.ARRIVE
     ),
     EventType.REPLIED: Step(
-        frozenset({Status.SIGNED, Status.ARRIVED}), Status.REPLIED, "replied_at", Milestone.REPLY
+        frozenset({Status.SIGNED, Status.ARRIVED}),
+        Status.REPLIED,
+        "replied_at",
+        Milestone.REPLY,
+        reports=True,
     ),
     EventType.COMPLETED: Step(
         frozenset({Status.SIGNED, Status.ARRIVED, Status.REPLIED}),
         Status.COMPLETED,
         "completed_at",
         Milestone.COMPLETE,
+        reports=True,
     ),
     EventType.RETURNED: Step(
         frozenset({Status.TRANSFERRED, Status.SIGNED}), Status.RETURNED, "returned_at"
@@ -95,6 +101,7 @@ STEPS = {
 TRANSITIONS = {event: (step.needs, step.makes) for event, step in STEPS.items()}
 EVENT_TIME_FIELDS = {event: step.stamps for event, step in STEPS.items()}
 HANDLING_EVENTS = frozenset(event for event, step in STEPS.items() if step.handling)
+REPORTING_EVENTS = frozenset(event for event, step in STEPS.items() if step.reports)
 MILESTONE_EVENTS = {step.milestone: event for event, step in STEPS.items() if step.milestone}
 # Where a ticket may be re-routed from: back from its unit, or not yet signed.
 REROUTABLE_STATUSES = frozenset({Status.RETURNED, Status.TRANSFERRED})

@@ -158,3 +158,51 @@ def test_only_platform_clients_push(client, staff_user, body):
     api = APIClient()
     api.force_authenticate(staff_user)
     assert api.post("/api/v1/tickets/", body, format="json").status_code == 403
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _signed(hotline, body):
+    ticket_id = hotline.post("/api/v1/tickets/", body, format="json").json()["id"]
+    url = f"/api/v1/tickets/{ticket_id}/events/"
+    hotline.post(url, {"type": "signed", "at": timezone.now().isoformat()}, format="json")
+    return Ticket.objects.get(pk=ticket_id), url
+
+
+def test_a_reply_carries_its_handling_result_and_photos(hotline, body, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    ticket, url = _signed(hotline, body)
+    photo = SimpleUploadedFile("现场.png", PNG, content_type="image/png")
+    response = hotline.post(
+        url,
+        {
+            "type": "replied",
+            "at": timezone.now().isoformat(),
+            "result": "已到场劝离",
+            "files": [photo],
+        },
+        format="multipart",
+    )
+    assert response.status_code == 201, response.json()
+    event = ticket.events.get(type="replied")
+    assert event.data["result"] == "已到场劝离"
+    assert [a.name for a in event.attachments.all()] == ["现场.png"]
+
+
+def test_a_handling_result_only_with_a_reply_or_completion_and_files_checked(hotline, body):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ticket, url = _signed(hotline, body)
+    now = timezone.now().isoformat()
+    wrong_step = hotline.post(url, {"type": "arrived", "at": now, "result": "到场"}, format="json")
+    assert wrong_step.status_code == 400 and "result" in wrong_step.json()
+    script = SimpleUploadedFile("a.png", b"<script>alert(1)</script>", content_type="image/png")
+    not_a_photo = hotline.post(
+        url, {"type": "replied", "at": now, "files": [script]}, format="multipart"
+    )
+    assert not_a_photo.status_code == 400 and "files" in not_a_photo.json()
+    ticket.refresh_from_db()
+    assert ticket.status == "signed" and not ticket.events.filter(type="replied").exists()

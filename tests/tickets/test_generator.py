@@ -15,7 +15,13 @@ from apps.diversion.models import Direction
 from apps.tickets import services
 from apps.tickets.deadlines import DeadlineBook
 from apps.tickets.ingest import References
-from apps.tickets.lifecycle import EVENT_TIME_FIELDS, MILESTONE_FIELDS, STEPS, Status
+from apps.tickets.lifecycle import (
+    EVENT_TIME_FIELDS,
+    MILESTONE_FIELDS,
+    OPEN_STATUSES,
+    STEPS,
+    Status,
+)
 from apps.tickets.models import Ticket, TicketEvent
 
 COUNT = 600
@@ -195,6 +201,22 @@ def test_realistic_mix(tickets):
     assert {t.source_platform for t in tickets} == {"12345", "110"}
     hours = [timezone.localtime(t.received_at).hour for t in tickets]
     assert sum(9 <= h < 12 for h in hours) > 3 * sum(0 <= h < 3 for h in hours)
+
+
+def test_the_demo_has_every_state_overdue_tickets_and_notices_at_every_level(tickets):
+    from apps.tickets.models import SupervisionNotice
+
+    statuses = {t.status for t in tickets}
+    assert statuses == set(Status.values)
+    open_tickets = Ticket.objects.filter(status__in=OPEN_STATUSES)
+    overdue = Ticket.objects.overdue().count()
+    assert 0.1 < overdue / open_tickets.count() < 0.6  # a fair share, not all
+    out = io.StringIO()
+    call_command("scan_overdue", stdout=out)
+    assert "Issued" in out.getvalue()
+    levels = set(SupervisionNotice.objects.values_list("level", flat=True))
+    assert levels >= {"notice", "escalation"}
+    assert Ticket.objects.filter(circular_at__isnull=False).exists()
 
 
 def test_a_rerun_continues_the_numbering(reference_data):

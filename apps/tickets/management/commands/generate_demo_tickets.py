@@ -102,6 +102,10 @@ RESTRICTION_WEIGHTS = [
     (Restriction.TERRORISM, 4),
 ]
 LATE_SHARE = 0.08
+# Of the tickets received in the last week, this share waits on a unit that has not acted
+# yet: still open past a deadline, so the demo has overdue tickets for every notice level.
+STUCK_SHARE = 0.3
+STUCK_WINDOW = timedelta(days=7)
 RETURNED_SHARE = 0.03
 RATED_SHARE = 0.85
 RATING_WEIGHTS = [
@@ -419,12 +423,24 @@ class Command(BaseCommand):
                 f"{elapsed:7.1f} s  ({made / elapsed:,.0f} tickets/s)"
             )
         elapsed = time.perf_counter() - began
+        self._vacuum()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {made:,} tickets and {events:,} events in {elapsed:.1f} s "
                 f"({made / elapsed:,.0f} tickets/s)."
             )
         )
+
+    @staticmethod
+    def _vacuum():
+        """Leave the tables as a running database would have them: statistics for the
+        planner and the visibility map for index-only scans (PostgreSQL; VACUUM cannot
+        run inside a transaction, as in a test)."""
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            return
+        tables = [m._meta.db_table for m in (Ticket, TicketEvent, Ticket.co_units.through)]
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
 
     @staticmethod
     def _covered(plan, region, period_start, period_end):
@@ -732,8 +748,13 @@ class Generator:
             steps.insert(1, Milestone.ARRIVE)
         if returned:
             steps = [Milestone.SIGN] if rng.random() < 0.5 else []
+        stuck_at = None
+        if not returned and now - received < STUCK_WINDOW and rng.random() < STUCK_SHARE:
+            stuck_at = rng.choice(steps)
         cursor = received
         for milestone in steps:
+            if milestone == stuck_at:
+                return timeline  # the unit has not acted: open, overdue once due
             due_field, met_field = MILESTONE_FIELDS[milestone]
             at = self._when(rng, cursor, getattr(ticket, due_field), milestone, milestone == late)
             if at > now:
