@@ -98,6 +98,9 @@ class NoticeAdmin(admin.ModelAdmin):
             return format_html('<a href="{}">{}</a>', obj.link, _("Open"))
         return "—"
 
+    # The page of a notice that asks for it has the acknowledge button (the list's action).
+    change_form_template = "admin/notices/notice/change_form.html"
+
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
@@ -118,7 +121,12 @@ class NoticeAdmin(admin.ModelAdmin):
             and notice.recipients.filter(user_id=request.user.pk).exists()
         ):
             services.mark_read(notice)
-        return super().change_view(request, object_id, form_url, extra_context)
+        extra = {
+            **(extra_context or {}),
+            "may_acknowledge": notice is not None
+            and services.may_acknowledge(request.user, notice),
+        }
+        return super().change_view(request, object_id, form_url, extra)
 
     @admin.action(description=_("Acknowledge"), permissions=["view"])
     def acknowledge(self, request, queryset):

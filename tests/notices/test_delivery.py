@@ -144,6 +144,26 @@ def test_the_inbox_shows_the_whole_text_and_marks_it_read(client, liaison_user):
     assert notice.read_at is not None
 
 
+def test_the_inbox_page_acknowledges_a_notice_that_asks_for_it(client, liaison_user, staff_user):
+    notice = issue(
+        draft(
+            recipients=[Recipient(channel=Channel.IN_APP, user_id=liaison_user.pk)],
+            requires_acknowledgement=True,
+        )
+    )
+    url = f"/admin/notices/notice/{notice.pk}/change/"
+    client.force_login(staff_user)  # sees it, is not its recipient: no button
+    assert "acknowledge-button" not in client.get(url).content.decode()
+    client.force_login(liaison_user)
+    assert "acknowledge-button" in client.get(url).content.decode()
+    client.post(
+        "/admin/notices/notice/", {"action": "acknowledge", "_selected_action": [notice.pk]}
+    )
+    notice.refresh_from_db()
+    assert notice.acknowledged_at is not None
+    assert "acknowledge-button" not in client.get(url).content.decode()
+
+
 def test_a_second_account_of_the_same_person_is_a_separate_recipient(db):
     first = UserFactory(email="same@example.com")
     second = UserFactory(email="same@example.com")
