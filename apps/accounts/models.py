@@ -1,7 +1,6 @@
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.timestamps import local_minute
@@ -63,48 +62,40 @@ class User(AbstractUser):
 
 # django-axes' records, as staff see them in the admin: named and described in their
 # language (axes' own ``__str__`` is English), the same rows and tables.
+class SignInDescription:
+    """Who, from where, when."""
+
+    description = _("%(username)s from %(address)s at %(at)s")
+
+    def __str__(self):
+        return self.description % {
+            "username": self.username or "—",
+            "address": self.ip_address or "—",
+            "at": local_minute(self.attempt_time),
+        }
 
 
-class SignInLock(AccessAttempt):
+class SignInLock(SignInDescription, AccessAttempt):
     """Failed sign-ins counted for an account and address; past the limit, a lock-out.
     Deleting one unlocks that account or address."""
+
+    description = _("%(username)s from %(address)s since %(at)s")
 
     class Meta:
         proxy = True
         verbose_name = _("failed sign-in count")
         verbose_name_plural = _("failed sign-in counts")
 
-    def __str__(self):
-        return gettext("%(username)s from %(address)s since %(at)s") % {
-            "username": self.username or "—",
-            "address": self.ip_address or "—",
-            "at": local_minute(self.attempt_time),
-        }
 
-
-class FailedSignIn(AccessFailureLog):
+class FailedSignIn(SignInDescription, AccessFailureLog):
     class Meta:
         proxy = True
         verbose_name = _("failed sign-in")
         verbose_name_plural = _("failed sign-ins")
 
-    def __str__(self):
-        return gettext("%(username)s from %(address)s at %(at)s") % {
-            "username": self.username or "—",
-            "address": self.ip_address or "—",
-            "at": local_minute(self.attempt_time),
-        }
 
-
-class SignInRecord(AccessLog):
+class SignInRecord(SignInDescription, AccessLog):
     class Meta:
         proxy = True
         verbose_name = _("sign-in record")
         verbose_name_plural = _("sign-in records")
-
-    def __str__(self):
-        return gettext("%(username)s from %(address)s at %(at)s") % {
-            "username": self.username or "—",
-            "address": self.ip_address or "—",
-            "at": local_minute(self.attempt_time),
-        }

@@ -154,7 +154,8 @@ class LookupChoiceAdmin(admin.ModelAdmin):
         diversion_list, matches = None, []
         if form.is_valid():
             region = form.cleaned_data["region"]
-            request.session[REGION_SESSION_KEY] = region.pk
+            if request.session.get(REGION_SESSION_KEY) != region.pk:  # no write per keystroke
+                request.session[REGION_SESSION_KEY] = region.pk
             if form.cleaned_data["q"].strip():
                 diversion_list, matches = lookup.lookup(
                     region,
