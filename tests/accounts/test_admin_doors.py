@@ -100,6 +100,8 @@ CUSTOM_DOORS = [
     ("diversion_diversionlist_derive", None, "POST", "staff"),
     ("diversion_diversionlist_template", None, "GET", "staff liaison leader"),
     ("diversion_lookupchoice_lookup", None, "GET", "staff"),
+    ("diversion_lookupchoice_lookup", None, "POST", "staff"),  # reads only, like GET
+    ("diversion_lookupchoice_pick", None, "GET", ""),  # a pick is a POST
     ("diversion_lookupchoice_pick", None, "POST", "staff"),
     ("tickets_ticket_act", "own_ticket", "POST", "staff liaison"),
     ("tickets_ticket_act", "other_ticket", "POST", "staff"),

@@ -2,7 +2,6 @@
 
 import io
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -10,17 +9,6 @@ from openpyxl import load_workbook
 from apps.directory.models import Unit
 from apps.diversion import exporters, services
 from apps.diversion.models import DiversionList, ListStatus
-
-
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
-def nantong(reference_data):
-    return DiversionList.objects.get(region__division_code="320600")
 
 
 def test_new_version_button_creates_a_draft(staff_client, nantong):

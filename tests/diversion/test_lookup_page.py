@@ -22,13 +22,7 @@ def fresh_synonyms():
 
 
 @pytest.fixture
-def staff(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
-def nantong(reference_data):
+def nantong_region(reference_data):
     return Region.objects.get(division_code="320600")
 
 
@@ -42,11 +36,13 @@ def wuqia(reference_data):
     return Region.objects.get(division_code="653024")
 
 
-def test_the_page_answers_in_chinese_with_the_lead_unit_its_region_and_duty_phone(staff, wuqia):
+def test_the_page_answers_in_chinese_with_the_lead_unit_its_region_and_duty_phone(
+    staff_client, wuqia
+):
     dog_item = _items(wuqia, "邻居家的狗半夜一直叫")[0]
     assert "饲养宠物" in dog_item.matter
     Unit.objects.filter(pk=dog_item.lead_unit_id).update(duty_phone="0908-5555555")
-    page = staff.get(reverse(PAGE), {"q": "邻居家的狗半夜一直叫", "region": wuqia.pk})
+    page = staff_client.get(reverse(PAGE), {"q": "邻居家的狗半夜一直叫", "region": wuqia.pk})
     page = page.content.decode()
     assert "查询分流事项" in page and "来电人说的话" in page
     assert "住建局（乌恰县）" in page
@@ -55,36 +51,40 @@ def test_the_page_answers_in_chinese_with_the_lead_unit_its_region_and_duty_phon
     assert "P2H-001" in page and "现行第 1 版" in page
 
 
-def test_the_fragment_is_only_the_results_for_typing(staff, nantong):
-    response = staff.get(reverse(PAGE), {"q": "路灯晚上不亮", "region": nantong.pk, "fragment": 1})
+def test_the_fragment_is_only_the_results_for_typing(staff_client, nantong_region):
+    response = staff_client.get(
+        reverse(PAGE), {"q": "路灯晚上不亮", "region": nantong_region.pk, "fragment": 1}
+    )
     body = response.content.decode()
     assert "路灯故障" in body and "<form" not in body and "<html" not in body
 
 
-def test_region_defaults_to_the_last_one_asked_and_is_remembered(staff, reference_data):
+def test_region_defaults_to_the_last_one_asked_and_is_remembered(staff_client, reference_data):
     jincheng = Region.objects.get(division_code="140500")
-    staff.get(reverse(PAGE), {"q": "路灯", "region": jincheng.pk})
-    page = staff.get(reverse(PAGE), {"q": "路灯晚上不亮"})
+    staff_client.get(reverse(PAGE), {"q": "路灯", "region": jincheng.pk})
+    page = staff_client.get(reverse(PAGE), {"q": "路灯晚上不亮"})
     assert page.context["form"].cleaned_data["region"] == jincheng
 
 
-def test_malformed_input_is_a_form_error_not_a_500(staff, reference_data):
+def test_malformed_input_is_a_form_error_not_a_500(staff_client, reference_data):
     for params in ({"region": "x"}, {"region": "99999999"}, {"q": "x" * 500}, {"direction": "?"}):
-        response = staff.get(reverse(PAGE), params)
+        response = staff_client.get(reverse(PAGE), params)
         assert response.status_code == 200
         assert response.context["form"].errors and response.context["matches"] == []
 
 
-def test_nothing_found_says_so(staff, nantong):
-    page = staff.get(reverse(PAGE), {"q": "。。。", "region": nantong.pk}).content.decode()
+def test_nothing_found_says_so(staff_client, nantong_region):
+    page = staff_client.get(
+        reverse(PAGE), {"q": "。。。", "region": nantong_region.pk}
+    ).content.decode()
     assert "没有与这些话相符的事项" in page
 
 
-def test_queries_do_not_grow_with_the_results(staff, nantong, cached):
+def test_queries_do_not_grow_with_the_results(staff_client, nantong_region, cached):
     def count(words):
-        lookup.lookup(nantong, words)  # index built, synonyms read
+        lookup.lookup(nantong_region, words)  # index built, synonyms read
         with CaptureQueriesContext(connection) as queries:
-            _list, matches = lookup.lookup(nantong, words, limit=10)
+            _list, matches = lookup.lookup(nantong_region, words, limit=10)
         return len(queries), len(matches)
 
     few_queries, few = count("自杀")
@@ -116,10 +116,10 @@ def test_co_units_come_without_a_query_each(wuqia, cached):
     assert len(queries) <= 3 and "（乌恰县）" in "".join(labels)
 
 
-def test_a_pick_is_recorded_once_per_pairing_and_counted(staff, staff_user, nantong):
-    item = _items(nantong, "下水道堵了往外冒臭水")[0]
+def test_a_pick_is_recorded_once_per_pairing_and_counted(staff_client, staff_user, nantong_region):
+    item = _items(nantong_region, "下水道堵了往外冒臭水")[0]
     for _ in range(2):
-        response = staff.post(
+        response = staff_client.post(
             reverse(PICK), {"words": "下水道堵了，往外冒臭水！", "item": item.pk, "position": 1}
         )
         assert response.status_code == 200 and response.json()["ok"]
@@ -144,21 +144,21 @@ def test_a_pick_is_recorded_once_per_pairing_and_counted(staff, staff_user, nant
         {"words": "路灯", "item": "draft", "position": "1"},
     ],
 )
-def test_a_bad_pick_is_refused_with_a_reason_and_writes_nothing(staff, nantong, data):
+def test_a_bad_pick_is_refused_with_a_reason_and_writes_nothing(staff_client, nantong_region, data):
     from apps.diversion import services
 
     if data["item"] == "first":
-        data["item"] = DiversionList.objects.get(region=nantong).items.first().pk
+        data["item"] = DiversionList.objects.get(region=nantong_region).items.first().pk
     if data["item"] == "draft":
-        draft = services.new_version(DiversionList.objects.get(region=nantong))
+        draft = services.new_version(DiversionList.objects.get(region=nantong_region))
         data["item"] = draft.items.first().pk
-    response = staff.post(reverse(PICK), data)
+    response = staff_client.post(reverse(PICK), data)
     assert response.status_code == 400 and response.json()["errors"]
     assert not LookupChoice.objects.exists()
 
 
-def test_the_page_and_picking_are_for_staff_only(client, users, nantong):
-    item = DiversionList.objects.get(region=nantong).items.first()
+def test_the_page_and_picking_are_for_staff_only(client, users, nantong_region):
+    item = DiversionList.objects.get(region=nantong_region).items.first()
     for role in ("liaison", "leader"):
         client.force_login(users[role])
         assert client.get(reverse(PAGE), {"q": "路灯"}).status_code == 403
@@ -182,28 +182,28 @@ def _review(choice, *, approve, reviewer, capture):
 
 
 def test_an_approved_choice_teaches_the_next_caller(
-    staff_user, nantong, cached, django_capture_on_commit_callbacks
+    staff_user, nantong_region, cached, django_capture_on_commit_callbacks
 ):
-    sewage = DiversionList.objects.get(region=nantong).items.get(subcategory="污水漫溢")
+    sewage = DiversionList.objects.get(region=nantong_region).items.get(subcategory="污水漫溢")
     next_caller = "下水道冒臭水了"
-    before = _items(nantong, next_caller)
+    before = _items(nantong_region, next_caller)
     choice = choices.record_choice(
         user=staff_user, words="下水道堵了往外冒臭水", item=sewage, position=5
     )
-    assert _items(nantong, next_caller) == before  # pending: nothing learned yet
+    assert _items(nantong_region, next_caller) == before  # pending: nothing learned yet
     _review(choice, approve=True, reviewer=staff_user, capture=django_capture_on_commit_callbacks)
-    after = _items(nantong, next_caller)
+    after = _items(nantong_region, next_caller)
     assert after[0] == sewage and (not before or before[0] != sewage)
     _review(choice, approve=False, reviewer=staff_user, capture=django_capture_on_commit_callbacks)
-    assert _items(nantong, next_caller) == before  # withdrawn: forgotten again
+    assert _items(nantong_region, next_caller) == before  # withdrawn: forgotten again
 
 
 def test_a_choice_outlives_its_list_version(
-    staff_user, nantong, cached, django_capture_on_commit_callbacks
+    staff_user, nantong_region, cached, django_capture_on_commit_callbacks
 ):
     from apps.diversion import services
 
-    current = DiversionList.objects.get(region=nantong)
+    current = DiversionList.objects.get(region=nantong_region)
     sewage = current.items.get(subcategory="污水漫溢")
     choice = choices.record_choice(
         user=staff_user, words="下水道堵了往外冒臭水", item=sewage, position=3
@@ -211,16 +211,18 @@ def test_a_choice_outlives_its_list_version(
     _review(choice, approve=True, reviewer=staff_user, capture=django_capture_on_commit_callbacks)
     draft = services.new_version(current)
     services.publish(draft, approved_by=staff_user, change_note="新版")
-    top = _items(nantong, "下水道冒臭水了")[0]
+    top = _items(nantong_region, "下水道冒臭水了")[0]
     assert top.diversion_list_id == draft.pk and top.item_code == sewage.item_code
 
 
-def test_staff_review_choices_in_the_admin(staff, staff_user, nantong):
-    sewage = DiversionList.objects.get(region=nantong).items.get(subcategory="污水漫溢")
+def test_staff_review_choices_in_the_admin(staff_client, staff_user, nantong_region):
+    sewage = DiversionList.objects.get(region=nantong_region).items.get(subcategory="污水漫溢")
     choice = choices.record_choice(user=staff_user, words="下水道冒臭水", item=sewage, position=2)
-    listing = staff.get(reverse("admin:diversion_lookupchoice_changelist"), {"review": "pending"})
+    listing = staff_client.get(
+        reverse("admin:diversion_lookupchoice_changelist"), {"review": "pending"}
+    )
     assert "下水道冒臭水" in listing.content.decode()
-    staff.post(
+    staff_client.post(
         reverse("admin:diversion_lookupchoice_changelist"),
         {"action": "approve", "_selected_action": [choice.pk]},
     )
