@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "apps.workcalendar",
     "apps.diversion",
     "apps.tickets",
+    "apps.disputes",
 ]
 
 MIDDLEWARE = [

@@ -38,6 +38,9 @@ ROLE_PERMISSIONS = {
         ("tickets", "deadlinepolicy"): ("view", "add", "change", "delete"),
         ("tickets", "deadlinerule"): ("view", "add", "change", "delete"),
         ("tickets", "supervisionpolicy"): ("view", "change"),
+        ("disputes", "jurisdictiondispute"): ("view", "add", "change"),
+        ("disputes", "disputeproposal"): ("view", "change"),
+        ("disputes", "disputepolicy"): ("view", "change"),
         # The office's schedules (周期性任务): times and switches, not new tasks.
         ("django_celery_beat", "periodictask"): ("view", "change"),
         ("django_celery_beat", "crontabschedule"): ("view",),
@@ -55,6 +58,8 @@ ROLE_PERMISSIONS = {
         ("diversion", "diversionitem"): ("view",),
         ("tickets", "ticket"): ("view",),
         ("tickets", "supervisionnotice"): ("view",),
+        # Positions are recorded through the dispute's page, not by changing it.
+        ("disputes", "jurisdictiondispute"): ("view",),
     },
     Role.LEADERSHIP: {
         ("workcalendar", "workingperiod"): ("view",),
@@ -69,6 +74,9 @@ ROLE_PERMISSIONS = {
         ("tickets", "supervisionnotice"): ("view",),
         ("tickets", "deadlinepolicy"): ("view",),
         ("tickets", "supervisionpolicy"): ("view",),
+        ("disputes", "jurisdictiondispute"): ("view",),
+        ("disputes", "disputeproposal"): ("view",),
+        ("disputes", "disputepolicy"): ("view",),
     },
     Role.PLATFORM: {},
 }

@@ -22,6 +22,7 @@ class NoticeKind(models.TextChoices):
     ESCALATION = "escalation", _("Escalated to the leader in charge")
     CONTACT_REMINDER = "contact_confirmation", _("Contact confirmation reminder")
     UNDELIVERABLE = "undeliverable", _("Undeliverable notices")
+    DISPUTE = "dispute", _("Disputed jurisdiction")
     MEETING = "meeting", _("Joint meeting")
     ACTION_ITEM = "action_item", _("Meeting action item")
     REPORT_READY = "report_ready", _("Report ready")

@@ -223,9 +223,6 @@ def report_undeliverable(now=None) -> Notice | None:
 
 def _undeliverable_report(ids) -> Draft:
     lost = Notice.objects.filter(pk__in=ids).order_by("id")
-    staff = User.objects.filter(
-        Q(groups__name=Role.STAFF) | Q(is_superuser=True), is_active=True
-    ).distinct()
     lines = [f"{n.number or '—'} {n.addressed_to}：{n.title}" for n in lost]
     return Draft(
         kind=NoticeKind.UNDELIVERABLE,
@@ -240,9 +237,17 @@ def _undeliverable_report(ids) -> Draft:
                 *lines,
             ]
         ),
-        recipients=recipients_of_accounts(staff),
+        recipients=staff_recipients(),
         link=reverse("admin:notices_notice_changelist") + "?state__exact=undeliverable",
     )
+
+
+def staff_recipients() -> list[Recipient]:
+    """The command-centre staff's inboxes and addresses: whom the office's own work reaches."""
+    staff = User.objects.filter(
+        Q(groups__name=Role.STAFF) | Q(is_superuser=True), is_active=True
+    ).distinct()
+    return recipients_of_accounts(staff)
 
 
 def recipients_of_accounts(users) -> list[Recipient]:

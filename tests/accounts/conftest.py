@@ -17,6 +17,8 @@ from django_celery_beat.models import (
 from rest_framework.authtoken.models import TokenProxy
 
 from apps.directory.models import ContactConfirmationPolicy, ContactRole, Region
+from apps.disputes.models import DisputeOrigin, DisputePolicy, DisputeProposal
+from apps.disputes.services import raise_dispute
 from apps.diversion.choices import record_choice
 from apps.diversion.models import DiversionList, ListStatus, LookupSynonym
 from apps.notices.models import Channel, DeliveryPolicy, NoticeKind
@@ -50,6 +52,18 @@ def _lookup_choice(user, region):
     DiversionList.objects.filter(pk=published.pk).update(status=ListStatus.PUBLISHED)
     published.refresh_from_db()
     return record_choice(user=user, words="门禁来电", item=item, position=1)
+
+
+def _dispute(raised_by_unit, units, ticket):
+    return raise_dispute(
+        region=raised_by_unit.region,
+        title="门禁争议",
+        matter="门禁事项",
+        origin=DisputeOrigin.UNIT,
+        raised_by_unit=raised_by_unit,
+        units=units,
+        tickets=[ticket],
+    )
 
 
 @pytest.fixture
@@ -125,4 +139,10 @@ def objects(users, unit, other_unit, settings, tmp_path):
         ),
         "access_log": AccessLog.objects.create(username="leader", ip_address="10.0.0.9"),
         "access_failure": AccessFailureLog.objects.create(username="guess", ip_address="10.0.0.9"),
+        "own_dispute": _dispute(unit, [unit, other_unit], tickets[0]),
+        "other_dispute": _dispute(other_unit, [other_unit], tickets[1]),
+        "dispute_policy": DisputePolicy.current(),
+        "proposal": DisputeProposal.objects.create(
+            region=unit.region, item_code="H2P-900", returning_units=2, reroutes=0, evidence_count=1
+        ),
     }

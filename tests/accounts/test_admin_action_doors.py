@@ -36,6 +36,8 @@ ACTION_DOORS = [
         ("diversion.lookupchoice", action, "lookup_choice", "staff", {})
         for action in ("approve", "reject")
     ],
+    ("disputes.disputeproposal", "confirm", "proposal", "staff", {}),
+    ("disputes.disputeproposal", "dismiss", "proposal", "staff", {"reason": "门禁驳回"}),
     ("accounts.signinlock", "cleanup_expired_attempts", "access_attempt", "staff", None),
     # Staff switch the office's schedules on and off. Enabling the enabled task and
     # running one now (it sends a task) change nothing here: checked for refusal only.

@@ -78,6 +78,20 @@ MODEL_DOORS = {
     ("tickets.supervisionpolicy", "supervision_policy"): {"staff": "LVCH", "leader": "LVH"},
     ("accounts.signinlock", "access_attempt"): {"staff": "LVDH"},
     ("accounts.signinrecord", "access_log"): {"staff": "LVH"},
+    # Disputes are withdrawn, never deleted; positions are stated on their own page.
+    ("disputes.jurisdictiondispute", "own_dispute"): {
+        "staff": "LAVCH",
+        "liaison": "LVH",
+        "leader": "LVH",
+    },
+    ("disputes.jurisdictiondispute", "other_dispute"): {
+        "staff": "LAVCH",
+        "liaison": "L",
+        "leader": "LVH",
+    },
+    ("disputes.disputepolicy", "dispute_policy"): {"staff": "LVCH", "leader": "LVH"},
+    # Detection proposes; staff review by the actions.
+    ("disputes.disputeproposal", "proposal"): {"staff": "LVCH", "leader": "LVH"},
     ("accounts.failedsignin", "access_failure"): {"staff": "LVH"},
 }
 
@@ -114,6 +128,17 @@ CUSTOM_DOORS = [
     ("tickets_ticket_attachment", "other_attachment", "GET", "staff leader"),
     ("tickets_supervisionnotice_acknowledge", "own_notice", "POST", "liaison"),
     ("tickets_supervisionnotice_acknowledge", "other_notice", "POST", ""),
+    ("disputes_jurisdictiondispute_move", "own_dispute:consult", "GET", "staff"),
+    ("disputes_jurisdictiondispute_move", "own_dispute:consult", "POST", "staff"),
+    ("disputes_jurisdictiondispute_move", "own_dispute:decide", "GET", "staff"),
+    ("disputes_jurisdictiondispute_move", "other_dispute:withdraw", "POST", "staff"),
+    ("disputes_jurisdictiondispute_position", "own_dispute:own_unit", "GET", "staff liaison"),
+    ("disputes_jurisdictiondispute_position", "own_dispute:own_unit", "POST", "staff liaison"),
+    ("disputes_jurisdictiondispute_position", "own_dispute:other_unit", "GET", "staff"),
+    ("disputes_jurisdictiondispute_position", "own_dispute:other_unit", "POST", "staff"),
+    ("disputes_jurisdictiondispute_position", "other_dispute:other_unit", "POST", "staff"),
+    ("disputes_jurisdictiondispute_evidence", "own_dispute", "GET", "staff"),
+    ("disputes_jurisdictiondispute_evidence", "own_dispute", "POST", "staff"),
     ("auth_user_password_change", "leader_user", "GET", "staff"),
     ("auth_user_password_change", "leader_user", "POST", "staff"),
     ("autocomplete", None, "GET", "staff liaison leader"),
@@ -141,10 +166,11 @@ LETTER_URLS = {
 
 
 def _object(objects, key):
-    """The object behind a door; "own_ticket:return" is the ticket and the step."""
+    """The object behind a door; "own_ticket:return" is the ticket and the step,
+    "own_dispute:own_unit" the dispute and a unit."""
     if key and ":" in key:
         key, step = key.split(":")
-        return objects[key], step
+        return objects[key], objects.get(step, step)
     return objects.get(key)
 
 
@@ -156,6 +182,12 @@ def _url(name, obj, letter=None):
     if name == "tickets_ticket_act":
         ticket, step = obj if isinstance(obj, tuple) else (obj, "sign")
         return reverse(f"admin:{name}", args=[ticket.pk, step])
+    if name == "disputes_jurisdictiondispute_move":
+        dispute, move = obj
+        return reverse(f"admin:{name}", args=[dispute.pk, move])
+    if name == "disputes_jurisdictiondispute_position":
+        dispute, unit = obj
+        return reverse(f"admin:{name}", args=[dispute.pk, unit.pk])
     if name == "tickets_ticket_attachment":
         return reverse(f"admin:{name}", args=[obj.ticket_id, obj.pk])
     if letter in ("L", "A") or obj is None:

@@ -5,7 +5,16 @@ from pathlib import Path
 
 APPS = Path(__file__).resolve().parents[2] / "apps"
 # Top to bottom: an app may import the apps before it, never one after it.
-LAYERS = ["core", "accounts", "notices", "directory", "workcalendar", "diversion", "tickets"]
+LAYERS = [
+    "core",
+    "accounts",
+    "notices",
+    "directory",
+    "workcalendar",
+    "diversion",
+    "tickets",
+    "disputes",
+]
 
 
 def imported_apps(path: Path) -> set[str]:
