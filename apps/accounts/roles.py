@@ -41,6 +41,11 @@ ROLE_PERMISSIONS = {
         ("disputes", "jurisdictiondispute"): ("view", "add", "change"),
         ("disputes", "disputeproposal"): ("view", "change"),
         ("disputes", "disputepolicy"): ("view", "change"),
+        ("disputes", "jointmeeting"): ("view", "add", "change"),
+        ("disputes", "attendance"): ("view", "add", "change", "delete"),
+        ("disputes", "agendaitem"): ("view", "add", "change", "delete"),
+        ("disputes", "minutesattachment"): ("view", "add", "change", "delete"),
+        ("disputes", "actionitem"): ("view", "change"),
         # The office's schedules (周期性任务): times and switches, not new tasks.
         ("django_celery_beat", "periodictask"): ("view", "change"),
         ("django_celery_beat", "crontabschedule"): ("view",),
@@ -58,8 +63,14 @@ ROLE_PERMISSIONS = {
         ("diversion", "diversionitem"): ("view",),
         ("tickets", "ticket"): ("view",),
         ("tickets", "supervisionnotice"): ("view",),
-        # Positions are recorded through the dispute's page, not by changing it.
+        # Positions and attendance are recorded on their own pages, not by changing the
+        # dispute or the meeting; action items of the own unit are reported on (change).
         ("disputes", "jurisdictiondispute"): ("view",),
+        ("disputes", "jointmeeting"): ("view",),
+        ("disputes", "attendance"): ("view",),
+        ("disputes", "agendaitem"): ("view",),
+        ("disputes", "minutesattachment"): ("view",),
+        ("disputes", "actionitem"): ("view", "change"),
     },
     Role.LEADERSHIP: {
         ("workcalendar", "workingperiod"): ("view",),
@@ -77,6 +88,11 @@ ROLE_PERMISSIONS = {
         ("disputes", "jurisdictiondispute"): ("view",),
         ("disputes", "disputeproposal"): ("view",),
         ("disputes", "disputepolicy"): ("view",),
+        ("disputes", "jointmeeting"): ("view",),
+        ("disputes", "attendance"): ("view",),
+        ("disputes", "agendaitem"): ("view",),
+        ("disputes", "minutesattachment"): ("view",),
+        ("disputes", "actionitem"): ("view",),
     },
     Role.PLATFORM: {},
 }

@@ -15,7 +15,7 @@ from apps.core.admin import SingletonAdmin, TimelineHistoryMixin
 from apps.tickets.lifecycle import OPEN_STATUSES
 from apps.tickets.models import Ticket
 
-from . import selectors, services
+from . import meetings, selectors, services
 from .forms import (
     DecisionForm,
     EvidenceForm,
@@ -31,6 +31,7 @@ from .workflow import Move, may_move
 # The moves staff make from the dispute's page: (form, what the service is given).
 MOVE_FORMS = {
     Move.CONSULT: NoteForm,
+    Move.UNSCHEDULE: NoteForm,
     Move.WITHDRAW: WithdrawForm,
     Move.MERGE: MergeForm,
     Move.DECIDE: DecisionForm,
@@ -41,10 +42,15 @@ EVIDENCE_SHOWN = 100
 def _make_move(move, dispute, data, actor):
     if move == Move.CONSULT:
         return services.start_consultation(dispute, actor=actor, note=data["note"])
+    if move == Move.UNSCHEDULE:
+        return services.unschedule(dispute, actor=actor, note=data["note"])
     if move == Move.WITHDRAW:
         return services.withdraw(dispute, actor=actor, reason=data["reason"])
     if move == Move.MERGE:
         return services.merge(dispute, into=data["into"], actor=actor, note=data["note"])
+    meeting = data.pop("meeting", None)
+    if meeting is not None:
+        return meetings.decide_at_meeting(dispute, meeting=meeting, actor=actor, **data)
     return services.decide(dispute, actor=actor, **data)
 
 
@@ -255,7 +261,7 @@ class JurisdictionDisputeAdmin(TimelineHistoryMixin, admin.ModelAdmin):
         form_class = MOVE_FORMS[move]
         kwargs = {"dispute": dispute} if form_class is MergeForm else {}
         if form_class is DecisionForm:
-            kwargs = {"admin_site": self.admin_site}
+            kwargs = {"admin_site": self.admin_site, "dispute": dispute}
         form = form_class(request.POST or None, **kwargs)
         if request.method == "POST" and form.is_valid():
             try:
@@ -318,8 +324,9 @@ class JurisdictionDisputeAdmin(TimelineHistoryMixin, admin.ModelAdmin):
             "form": form,
             "submit": title,
             "media": self.media + form.media,
+            "back": reverse("admin:disputes_jurisdictiondispute_change", args=[dispute.pk]),
         }
-        return TemplateResponse(request, "admin/disputes/jurisdictiondispute/form.html", context)
+        return TemplateResponse(request, "admin/disputes/form.html", context)
 
     def _back(self, dispute):
         return HttpResponseRedirect(
@@ -332,5 +339,5 @@ class DisputePolicyAdmin(SingletonAdmin):
     list_display = ("__str__", "detection_period_days", "min_returning_units", "max_reroutes")
 
 
-# Detection's proposals have their own page.
-from . import proposals_admin  # noqa: E402, F401
+# Detection's proposals, and the meetings, have their own pages.
+from . import meetings_admin, proposals_admin  # noqa: E402, F401

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.directory.models import Unit
 from apps.tickets.models import Ticket
 
-from .models import DisputeOrigin, JurisdictionDispute, Position
+from .models import DisputeOrigin, JointMeeting, JurisdictionDispute, MeetingStatus, Position
 from .workflow import CLOSED
 
 TICKETS_PER_FORM = 500
@@ -128,8 +128,16 @@ class DecisionForm(forms.Form):
     )
     effective_date = forms.DateField(label=_("Effective from"))
 
-    def __init__(self, *args, admin_site, **kwargs):
+    def __init__(self, *args, admin_site, dispute, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["meeting"] = forms.ModelChoiceField(
+            label=_("Decided at meeting"),
+            queryset=JointMeeting.objects.filter(agenda__dispute=dispute).exclude(
+                status__in=(MeetingStatus.DRAFT, MeetingStatus.MINUTES_APPROVED)
+            ),
+            required=False,
+            help_text=_("Empty: decided in consultation, outside a meeting."),
+        )
         self.fields["lead_unit"] = forms.ModelChoiceField(
             label=_("Lead unit (主办单位)"),
             queryset=Unit.objects.active(),
@@ -141,7 +149,7 @@ class DecisionForm(forms.Form):
             required=False,
             widget=unit_widget("co_units", admin_site, multiple=True),
         )
-        self.order_fields(["lead_unit", "co_units", "handling_norm", "effective_date"])
+        self.order_fields(["meeting", "lead_unit", "co_units", "handling_norm", "effective_date"])
 
 
 class PositionForm(forms.Form):

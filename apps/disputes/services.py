@@ -14,10 +14,12 @@ from apps.tickets.models import Ticket, TicketEvent
 
 from .models import (
     DISPUTE_SERIES,
+    AgendaItem,
     DisputeEvent,
     DisputeEvidence,
     DisputeParty,
     JurisdictionDispute,
+    MeetingStatus,
     Position,
 )
 from .workflow import CLOSED, MOVES, Move, may_move
@@ -217,6 +219,22 @@ def _tickets_of(dispute):
 
 
 @transaction.atomic
+def schedule(dispute, *, meeting, actor) -> JurisdictionDispute:
+    """On the agenda of ``meeting`` (the meeting's side is ``meetings.put_on_agenda``)."""
+    return _move(dispute, Move.SCHEDULE, actor=actor, note=str(meeting))
+
+
+@transaction.atomic
+def unschedule(dispute, *, actor, note: str = "") -> JurisdictionDispute:
+    """Off the agenda of the meetings not yet held, back to consultation."""
+    dispute = _move(dispute, Move.UNSCHEDULE, actor=actor, note=note.strip())
+    AgendaItem.objects.filter(
+        dispute=dispute, meeting__status__in=(MeetingStatus.DRAFT, MeetingStatus.CONFIRMED)
+    ).delete()
+    return dispute
+
+
+@transaction.atomic
 def decide(
     dispute,
     *,
@@ -225,9 +243,11 @@ def decide(
     handling_norm: str,
     effective_date,
     actor,
+    meeting=None,
 ) -> JurisdictionDispute:
     """Record the decision: the lead unit (主办), co-units (协办), the handling norm and
-    from when it applies. Each unit must be able to answer for the dispute's region."""
+    from when it applies, and the meeting that made it. Each unit must be able to answer
+    for the dispute's region."""
     problems = {}
     for field, units in (("lead_unit", [lead_unit]), ("co_units", co_units)):
         for unit in units:
@@ -256,6 +276,7 @@ def decide(
         effective_date=effective_date,
         decided_at=timezone.now(),
         decided_by=actor,
+        decided_in=meeting,
     )
     dispute.co_units.set(co_units)
     _add_parties(dispute, [lead_unit.pk, *(u.pk for u in co_units)])

@@ -17,7 +17,15 @@ from django_celery_beat.models import (
 from rest_framework.authtoken.models import TokenProxy
 
 from apps.directory.models import ContactConfirmationPolicy, ContactRole, Region
-from apps.disputes.models import DisputeOrigin, DisputePolicy, DisputeProposal
+from apps.disputes.meetings import confirm, create_meeting
+from apps.disputes.models import (
+    ActionItem,
+    DisputeOrigin,
+    DisputePolicy,
+    DisputeProposal,
+    MeetingKind,
+    MinutesAttachment,
+)
 from apps.disputes.services import raise_dispute
 from apps.diversion.choices import record_choice
 from apps.diversion.models import DiversionList, ListStatus, LookupSynonym
@@ -64,6 +72,34 @@ def _dispute(raised_by_unit, units, ticket):
         units=units,
         tickets=[ticket],
     )
+
+
+def _meetings(staff, unit, other_unit):
+    """A confirmed meeting the liaison's unit is invited to, and one it is not, each with
+    an action item and a minutes file."""
+    found = {}
+    for key, units in (("own", [unit, other_unit]), ("other", [other_unit])):
+        meeting = create_meeting(
+            region=unit.region,
+            kind=MeetingKind.AD_HOC,
+            title="门禁会议",
+            starts_at=timezone.now(),
+            units=units,
+        )
+        confirm(meeting, actor=staff)
+        found[f"{key}_meeting"] = meeting
+        found[f"{key}_action"] = ActionItem.objects.create(
+            meeting=meeting,
+            owner=units[0],
+            description="门禁事项",
+            due_by=timezone.now() + timedelta(days=3),
+        )
+        attachment = MinutesAttachment(
+            meeting=meeting, name="纪要.pdf", content_type="application/pdf", uploaded_by=staff
+        )
+        attachment.file.save("纪要.pdf", ContentFile(b"%PDF-1.4 minutes"), save=True)
+        found[f"{key}_minutes_file"] = attachment
+    return found
 
 
 @pytest.fixture
@@ -142,6 +178,7 @@ def objects(users, unit, other_unit, settings, tmp_path):
         "own_dispute": _dispute(unit, [unit, other_unit], tickets[0]),
         "other_dispute": _dispute(other_unit, [other_unit], tickets[1]),
         "dispute_policy": DisputePolicy.current(),
+        **_meetings(users["staff"], unit, other_unit),
         "proposal": DisputeProposal.objects.create(
             region=unit.region, item_code="H2P-900", returning_units=2, reroutes=0, evidence_count=1
         ),

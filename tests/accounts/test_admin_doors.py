@@ -90,6 +90,20 @@ MODEL_DOORS = {
         "leader": "LVH",
     },
     ("disputes.disputepolicy", "dispute_policy"): {"staff": "LVCH", "leader": "LVH"},
+    # Meetings are numbered: never deleted. Attendance of the own unit has its own page.
+    ("disputes.jointmeeting", "own_meeting"): {
+        "staff": "LAVCH",
+        "liaison": "LVH",
+        "leader": "LVH",
+    },
+    ("disputes.jointmeeting", "other_meeting"): {
+        "staff": "LAVCH",
+        "liaison": "L",
+        "leader": "LVH",
+    },
+    # Added on the meeting's page; the owner's liaison reports progress (change).
+    ("disputes.actionitem", "own_action"): {"staff": "LVCH", "liaison": "LVCH", "leader": "LVH"},
+    ("disputes.actionitem", "other_action"): {"staff": "LVCH", "liaison": "L", "leader": "LVH"},
     # Detection proposes; staff review by the actions.
     ("disputes.disputeproposal", "proposal"): {"staff": "LVCH", "leader": "LVH"},
     ("accounts.failedsignin", "access_failure"): {"staff": "LVH"},
@@ -139,6 +153,23 @@ CUSTOM_DOORS = [
     ("disputes_jurisdictiondispute_position", "other_dispute:other_unit", "POST", "staff"),
     ("disputes_jurisdictiondispute_evidence", "own_dispute", "GET", "staff"),
     ("disputes_jurisdictiondispute_evidence", "own_dispute", "POST", "staff"),
+    *[
+        ("disputes_jointmeeting_step", f"own_meeting:{step}", "POST", "staff")
+        for step in ("confirm", "hold", "approve")
+    ],
+    ("disputes_jointmeeting_step", "own_meeting:confirm", "GET", ""),  # a step is a POST
+    ("disputes_jointmeeting_agenda", "own_meeting", "GET", "staff"),
+    ("disputes_jointmeeting_agenda", "own_meeting", "POST", "staff"),
+    ("disputes_jointmeeting_action", "own_meeting", "GET", "staff"),
+    ("disputes_jointmeeting_action", "own_meeting", "POST", "staff"),
+    ("disputes_jointmeeting_attendance", "own_meeting:own_unit", "GET", "staff liaison"),
+    ("disputes_jointmeeting_attendance", "own_meeting:own_unit", "POST", "staff liaison"),
+    ("disputes_jointmeeting_attendance", "own_meeting:other_unit", "GET", "staff"),
+    ("disputes_jointmeeting_attendance", "own_meeting:other_unit", "POST", "staff"),
+    ("disputes_jointmeeting_attendance", "other_meeting:other_unit", "POST", "staff"),
+    ("disputes_jointmeeting_attachment", "own_minutes_file", "GET", "staff liaison leader"),
+    ("disputes_jointmeeting_attachment", "own_minutes_file", "POST", ""),
+    ("disputes_jointmeeting_attachment", "other_minutes_file", "GET", "staff leader"),
     ("auth_user_password_change", "leader_user", "GET", "staff"),
     ("auth_user_password_change", "leader_user", "POST", "staff"),
     ("autocomplete", None, "GET", "staff liaison leader"),
@@ -185,9 +216,14 @@ def _url(name, obj, letter=None):
     if name == "disputes_jurisdictiondispute_move":
         dispute, move = obj
         return reverse(f"admin:{name}", args=[dispute.pk, move])
-    if name == "disputes_jurisdictiondispute_position":
-        dispute, unit = obj
-        return reverse(f"admin:{name}", args=[dispute.pk, unit.pk])
+    if name in ("disputes_jurisdictiondispute_position", "disputes_jointmeeting_attendance"):
+        owner, unit = obj
+        return reverse(f"admin:{name}", args=[owner.pk, unit.pk])
+    if name == "disputes_jointmeeting_step":
+        meeting, step = obj
+        return reverse(f"admin:{name}", args=[meeting.pk, step])
+    if name == "disputes_jointmeeting_attachment":
+        return reverse(f"admin:{name}", args=[obj.meeting_id, obj.pk])
     if name == "tickets_ticket_attachment":
         return reverse(f"admin:{name}", args=[obj.ticket_id, obj.pk])
     if letter in ("L", "A") or obj is None:

@@ -20,7 +20,7 @@ ROLES = ("staff", "liaison", "leader")
 NAMES = {"API", "Excel", "CSV", "xlsx", "csv", "PDF", "JPEG", "PNG", "UTF", "GBK", "English"}
 NAMES |= {"Control", "Command", "Mac", "LDAP", "HTTP", "GET", "POST"}
 # The role matrix's objects: user names, external ids, a file name, a time zone.
-DATA = {"staff", "liaison", "leader", "platform", "guess", "DOOR", "door", "png", "unknown"}
+DATA = {"staff", "liaison", "leader", "platform", "guess", "DOOR", "door", "png", "pdf", "unknown"}
 DATA |= {"Asia", "Shanghai"}
 ALLOWED = NAMES | DATA
 

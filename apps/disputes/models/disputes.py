@@ -31,7 +31,27 @@ class DisputePolicy(SingletonModel):
     max_reroutes = models.PositiveSmallIntegerField(
         _("re-routed more than (times)"),
         default=2,
-        help_text=_("A matter whose tickets were re-routed more often than this is proposed."),
+        help_text=_(
+            "A matter whose tickets were re-routed more often than this, all together, is proposed."
+        ),
+    )
+    draft_days_before_quarter_end = models.PositiveSmallIntegerField(
+        _("draft the regular meeting (days before the quarter ends)"),
+        default=30,
+        help_text=_(
+            "The quarter's regular meeting is drafted, with its agenda, this many days "
+            "before the quarter ends; staff are reminded each day until it is confirmed."
+        ),
+    )
+    meeting_days_before_quarter_end = models.PositiveSmallIntegerField(
+        _("proposed meeting date (days before the quarter ends)"),
+        default=10,
+        help_text=_(
+            "The draft's date: this many days before the quarter ends, or the next working day."
+        ),
+    )
+    action_reminder_days = models.PositiveSmallIntegerField(
+        _("remind action-item owners (days before the deadline)"), default=2
     )
 
     class Meta:
@@ -146,6 +166,22 @@ class JurisdictionDispute(models.Model):
     handling_norm = models.TextField(_("handling norm (处置规范)"), blank=True)
     effective_date = models.DateField(_("effective from"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_in = models.ForeignKey(
+        "disputes.JointMeeting",
+        verbose_name=_("decided at meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    draft_list = models.ForeignKey(
+        "diversion.DiversionList",
+        verbose_name=_("draft list version for the decision"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decision recorded by"),

@@ -1,0 +1,457 @@
+"""Joint meetings and action items in the admin.
+
+Staff draft, confirm and hold meetings, keep attendance, agenda and minutes, and add the
+action items; a liaison sees the meetings the own unit is invited to, records its
+attendance and reports on its action items; leadership reads. The rules are in
+``meetings`` (``may_*``); these pages ask for the details and call them.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import meetings
+from .meeting_forms import (
+    ActionItemForm,
+    ActionUpdateForm,
+    AgendaDisputeForm,
+    AttendanceForm,
+    MinutesAttachmentForm,
+)
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    JointMeeting,
+    MeetingStatus,
+    MinutesAttachment,
+)
+
+
+class MeetingInline:
+    """Inlines editable by staff until the minutes are approved, read by the others."""
+
+    extra = 0
+
+    def _editable(self, request, obj):
+        return obj is None or (request.user.is_command_staff and not obj.is_read_only)
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_delete_permission(request, obj)
+
+
+class AttendanceInline(MeetingInline, admin.TabularInline):
+    model = Attendance
+    fields = ("unit", "presence", "attendee", "absence_reason")
+    autocomplete_fields = ("unit",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("unit__region")
+
+
+class AgendaItemInline(MeetingInline, admin.TabularInline):
+    model = AgendaItem
+    fields = ("order", "kind", "title", "dispute", "outcome")
+    readonly_fields = ("kind", "dispute")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("dispute")
+
+
+class MinutesAttachmentInline(MeetingInline, admin.TabularInline):
+    """Adds files; those stored are listed on the page with their download (the file's
+    own storage address is never shown)."""
+
+    model = MinutesAttachment
+    form = MinutesAttachmentForm
+    fields = ("file",)
+    verbose_name_plural = _("Add minutes attachments")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+
+class ActionItemInline(admin.TabularInline):
+    model = ActionItem
+    fields = ("owner", "description", "due_by", "status", "update")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # the action item page checks the deadline against the calendar
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("owner__region")
+
+
+@admin.register(JointMeeting)
+class JointMeetingAdmin(admin.ModelAdmin):
+    list_display = ("number", "title", "kind", "region", "starts_at", "status")
+    list_filter = ("status", "kind", "region")
+    search_fields = ("title", "place")
+    list_select_related = ("region",)
+    inlines = (AttendanceInline, AgendaItemInline, MinutesAttachmentInline, ActionItemInline)
+    change_form_template = "admin/disputes/jointmeeting/change_form.html"
+    fields = (
+        "number",
+        "status",
+        "region",
+        "kind",
+        "quarter",
+        "title",
+        "starts_at",
+        "place",
+        "convener",
+        "deputy_conveners",
+        "organiser",
+        "minutes",
+        "agenda_sent_at",
+        "held_at",
+        "minutes_approved_at",
+        "minutes_approved_by",
+    )
+    STAMPS = (
+        "number",
+        "status",
+        "agenda_sent_at",
+        "held_at",
+        "minutes_approved_at",
+        "minutes_approved_by",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    @admin.display(description=_("number"), ordering="serial")
+    def number(self, obj):
+        return obj.number
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [f for f in self.fields if f not in self.STAMPS and f != "minutes"]
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        if obj.is_read_only or not self.has_change_permission(request, obj):
+            return self.fields
+        fixed = [*self.STAMPS, "region", "kind", "quarter"]
+        if obj.status != MeetingStatus.HELD:
+            fixed.append("minutes")  # written once the meeting is held
+        return fixed
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # numbered: a meeting that will not happen stays a draft
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        made = meetings.create_meeting(
+            region=data["region"],
+            kind=data["kind"],
+            title=data["title"],
+            starts_at=data["starts_at"],
+            place=data["place"],
+            convener=data["convener"],
+            deputy_conveners=data["deputy_conveners"],
+            quarter=data["quarter"],
+            created_by=request.user,
+        )
+        obj.__dict__.update(made.__dict__)  # the admin goes on with the object it made
+        return None
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is MinutesAttachment:
+            for attachment in formset.save(commit=False):
+                attachment.uploaded_by_id = attachment.uploaded_by_id or request.user.pk
+                attachment.save()
+            for gone in formset.deleted_objects:
+                gone.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+    # --- the meeting's page ---------------------------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        meeting = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if meeting is not None:
+            extra.update(self._page_context(request, meeting))
+        return super().change_view(request, object_id, form_url, extra)
+
+    def _page_context(self, request, meeting):
+        user = request.user
+        staff = meetings.may_manage(user)
+        steps = {
+            MeetingStatus.DRAFT: ("confirm", _("Confirm and send the agenda")),
+            MeetingStatus.CONFIRMED: ("hold", _("Mark as held")),
+            MeetingStatus.HELD: ("approve", _("Approve the minutes")),
+        }
+        own = [
+            a
+            for a in meeting.attendance.select_related("unit__region")
+            if meetings.may_record_for_unit(user, meeting, a.unit) and not staff
+        ]
+        return {
+            "step": steps.get(meeting.status) if staff else None,
+            "may_plan": staff and meeting.status in (MeetingStatus.DRAFT, MeetingStatus.CONFIRMED),
+            "may_add_actions": staff
+            and meeting.status in (MeetingStatus.CONFIRMED, MeetingStatus.HELD),
+            "own_attendance": own,
+            "attachments": meeting.attachments.all(),
+        }
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        name = "disputes_jointmeeting_"
+        return [
+            path("<int:pk>/step/<str:step>/", view(self.step_view), name=name + "step"),
+            path("<int:pk>/agenda/", view(self.agenda_view), name=name + "agenda"),
+            path("<int:pk>/actions/", view(self.action_view), name=name + "action"),
+            path(
+                "<int:pk>/attendance/<int:unit_pk>/",
+                view(self.attendance_view),
+                name=name + "attendance",
+            ),
+            path(
+                "<int:pk>/attachments/<int:attachment_id>/",
+                view(self.attachment_view),
+                name=name + "attachment",
+            ),
+            *super().get_urls(),
+        ]
+
+    STEPS = {
+        "confirm": meetings.confirm,
+        "hold": meetings.mark_held,
+        "approve": meetings.approve_minutes,
+    }
+
+    def step_view(self, request, pk, step):
+        meeting = get_object_or_404(self.get_queryset(request), pk=pk)
+        if step not in self.STEPS or not meetings.may_manage(request.user):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            self.STEPS[step](meeting, actor=request.user)
+        except ValidationError as exc:
+            for text in exc.messages:
+                self.message_user(request, text, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("The meeting is now “%(status)s”.")
+                % {"status": JointMeeting.objects.get(pk=pk).get_status_display()},
+            )
+        return self._back(meeting)
+
+    def agenda_view(self, request, pk):
+        meeting = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not meetings.may_manage(request.user):
+            raise PermissionDenied
+        form = AgendaDisputeForm(request.POST or None, meeting=meeting)
+        if request.method == "POST" and form.is_valid():
+            return self._call(
+                request,
+                meeting,
+                form,
+                lambda: meetings.put_on_agenda(
+                    meeting, form.cleaned_data["dispute"], actor=request.user
+                ),
+                _("The dispute is on the agenda."),
+            )
+        return self._form_page(request, meeting, form, _("Put a dispute on the agenda"))
+
+    def action_view(self, request, pk):
+        meeting = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not meetings.may_manage(request.user):
+            raise PermissionDenied
+        form = ActionItemForm(request.POST or None, meeting=meeting)
+        if request.method == "POST" and form.is_valid():
+            return self._call(
+                request,
+                meeting,
+                form,
+                lambda: meetings.add_action_item(meeting, actor=request.user, **form.cleaned_data),
+                _("The action item is added."),
+            )
+        return self._form_page(request, meeting, form, _("Add an action item"))
+
+    def attendance_view(self, request, pk, unit_pk):
+        meeting = get_object_or_404(self.get_queryset(request), pk=pk)
+        attendance = get_object_or_404(
+            meeting.attendance.select_related("unit__region"), unit_id=unit_pk
+        )
+        if not meetings.may_record_for_unit(request.user, meeting, attendance.unit):
+            raise PermissionDenied
+        initial = {
+            "presence": attendance.presence,
+            "attendee": attendance.attendee,
+            "absence_reason": attendance.absence_reason,
+        }
+        form = AttendanceForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            return self._call(
+                request,
+                meeting,
+                form,
+                lambda: meetings.record_attendance(
+                    meeting, unit=attendance.unit, actor=request.user, **form.cleaned_data
+                ),
+                _("The attendance of %(unit)s is recorded.") % {"unit": attendance.unit.label},
+            )
+        title = _("Attendance of %(unit)s") % {"unit": attendance.unit.label}
+        return self._form_page(request, meeting, form, title)
+
+    def attachment_view(self, request, pk, attachment_id):
+        """A minutes file, to whoever may see the meeting; GET only, never run inline."""
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        meeting = get_object_or_404(self.get_queryset(request), pk=pk)
+        attachment = get_object_or_404(meeting.attachments, pk=attachment_id)
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            handle,
+            content_type=attachment.content_type,
+            as_attachment=True,
+            filename=attachment.name,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def _call(self, request, meeting, form, call, done):
+        try:
+            call()
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+            return self._form_page(request, meeting, form, "")
+        self.message_user(request, done)
+        return self._back(meeting)
+
+    def _form_page(self, request, meeting, form, title):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": meeting,
+            "title": f"{title}：{meeting.number}" if title else meeting.number,
+            "form": form,
+            "submit": title or _("Save"),
+            "media": self.media + form.media,
+            "back": reverse("admin:disputes_jointmeeting_change", args=[meeting.pk]),
+        }
+        return TemplateResponse(request, "admin/disputes/form.html", context)
+
+    def _back(self, meeting):
+        return HttpResponseRedirect(
+            reverse("admin:disputes_jointmeeting_change", args=[meeting.pk])
+        )
+
+
+class OverdueActionFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue"))]
+
+    def queryset(self, request, queryset):
+        return queryset.overdue() if self.value() == "yes" else queryset
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    list_display = ("description_short", "owner", "meeting", "due_by", "state", "updated_at")
+    list_filter = (OverdueActionFilter, "status")
+    search_fields = ("description", "update", "owner__name")
+    list_select_related = ("owner__region", "meeting")
+    form = ActionUpdateForm
+    readonly_fields = (
+        "meeting",
+        "owner",
+        "description",
+        "due_by",
+        "updated_at",
+        "updated_by",
+        "done_at",
+    )
+    fields = (
+        "meeting",
+        "owner",
+        "description",
+        "due_by",
+        "status",
+        "update",
+        "updated_at",
+        "updated_by",
+        "done_at",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False  # added on the meeting's page
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or meetings.may_update_action(request.user, obj))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "update" in form.base_fields:
+            form.base_fields["update"].required = True
+            if not request.user.is_command_staff:  # only staff drop an action item
+                status = form.base_fields["status"]
+                status.choices = [c for c in status.choices if c[0] != "dropped"]
+        return form
+
+    def save_model(self, request, obj, form, change):
+        meetings.update_action_item(
+            obj,
+            update=form.cleaned_data["update"],
+            status=form.cleaned_data["status"],
+            actor=request.user,
+        )
+
+    def _changeform_view(self, request, object_id, form_url, extra_context):
+        try:
+            return super()._changeform_view(request, object_id, form_url, extra_context)
+        except meetings.MeetingRefused as exc:
+            self.message_user(request, "；".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    @admin.display(description=_("what is to be done"))
+    def description_short(self, obj):
+        return obj.description[:60]
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj):
+        if obj.is_overdue():
+            return format_html('<span class="overdue">⚠ {}</span>', _("Overdue"))
+        return obj.get_status_display()
