@@ -3,7 +3,7 @@ unit's position; leadership reads. Who may do what is ``services.may_*``."""
 
 import re
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -12,12 +12,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import SingletonAdmin, TimelineHistoryMixin
+from apps.diversion.models import DiversionItem
 from apps.tickets.lifecycle import OPEN_STATUSES
 from apps.tickets.models import Ticket
 
-from . import meetings, selectors, services
+from . import implementation, meetings, selectors, services
 from .forms import (
     DecisionForm,
+    DraftItemForm,
     EvidenceForm,
     MergeForm,
     NoteForm,
@@ -26,7 +28,7 @@ from .forms import (
     WithdrawForm,
 )
 from .models import DisputePolicy, JurisdictionDispute
-from .workflow import Move, may_move
+from .workflow import DisputeStatus, Move, may_move
 
 # The moves staff make from the dispute's page: (form, what the service is given).
 MOVE_FORMS = {
@@ -222,6 +224,9 @@ class JurisdictionDisputeAdmin(TimelineHistoryMixin, admin.ModelAdmin):
                 (party, services.may_state_position(user, dispute, party.unit)) for party in parties
             ],
             "may_add_evidence": services.may_manage(user) and dispute.is_undecided,
+            "may_open_draft": services.may_manage(user) and dispute.status == DisputeStatus.DECIDED,
+            "may_reroute": services.may_manage(user)
+            and dispute.status in (DisputeStatus.DECIDED, DisputeStatus.IMPLEMENTED),
             "summary": selectors.evidence_summary(dispute),
             "evidence_shown": shown,
             "open_matter_tickets": open_tickets,
@@ -245,6 +250,14 @@ class JurisdictionDisputeAdmin(TimelineHistoryMixin, admin.ModelAdmin):
                 "<int:pk>/position/<int:unit_pk>/",
                 view(self.position_view),
                 name="disputes_jurisdictiondispute_position",
+            ),
+            path(
+                "<int:pk>/draft/", view(self.draft_view), name="disputes_jurisdictiondispute_draft"
+            ),
+            path(
+                "<int:pk>/reroute/",
+                view(self.reroute_view),
+                name="disputes_jurisdictiondispute_reroute",
             ),
             path(
                 "<int:pk>/evidence/",
@@ -307,6 +320,68 @@ class JurisdictionDisputeAdmin(TimelineHistoryMixin, admin.ModelAdmin):
             self.message_user(request, _("%(n)d ticket(s) added as evidence.") % {"n": added})
             return self._back(dispute)
         return self._form_page(request, dispute, form, title=_("Add evidence tickets"))
+
+    def draft_view(self, request, pk):
+        """Open (or return to) the draft list version that carries the decision."""
+        dispute = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not services.may_manage(request.user):
+            raise PermissionDenied
+        needs_item = not (
+            dispute.item_code
+            and DiversionItem.objects.filter(
+                diversion_list__region=dispute.region, item_code=dispute.item_code
+            ).exists()
+        )
+        form = DraftItemForm(request.POST or None) if needs_item else NoteForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                draft = implementation.open_draft(
+                    dispute,
+                    actor=request.user,
+                    direction=form.cleaned_data.get("direction", ""),
+                    category=form.cleaned_data.get("category", ""),
+                )
+            except ValidationError as exc:
+                self._form_errors(form, exc)
+            else:
+                self.message_user(
+                    request,
+                    _("%(list)s carries the decision: check it and publish it.") % {"list": draft},
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:diversion_diversionlist_change", args=[draft.pk])
+                )
+        return self._form_page(request, dispute, form, title=_("Carry into the diversion list"))
+
+    def reroute_view(self, request, pk):
+        """The matter's tickets still with another unit; POST re-routes them all."""
+        dispute = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not services.may_manage(request.user):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                done, problems = implementation.reroute_waiting(dispute, actor=request.user)
+            except ValidationError as exc:
+                self.message_user(request, exc.messages[0], messages.ERROR)
+            else:
+                for problem in problems:
+                    self.message_user(request, problem, messages.WARNING)
+                self.message_user(
+                    request,
+                    _("%(n)d ticket(s) re-routed to %(unit)s with fresh deadlines.")
+                    % {"n": done, "unit": dispute.lead_unit.label},
+                )
+            return self._back(dispute)
+        movable, staying = implementation.waiting_tickets(dispute)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": dispute,
+            "title": _("Tickets waiting: %(number)s") % {"number": dispute.number},
+            "movable": movable,
+            "staying": staying,
+        }
+        return TemplateResponse(request, "admin/disputes/jurisdictiondispute/reroute.html", context)
 
     def _form_errors(self, form, exc):
         if hasattr(exc, "error_dict"):

@@ -7,6 +7,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.utils.translation import gettext_lazy as _
 
 from apps.directory.models import Unit
+from apps.diversion.models import Direction
 from apps.tickets.models import Ticket
 
 from .models import DisputeOrigin, JointMeeting, JurisdictionDispute, MeetingStatus, Position
@@ -168,3 +169,10 @@ class PositionForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     tickets = TicketNumbersField()
+
+
+class DraftItemForm(forms.Form):
+    """Asked only when the region's list has no item of the disputed matter yet."""
+
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
+    category = forms.CharField(label=_("Category"), max_length=64)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from . import importers
 from .models import Direction, DiversionItem, DiversionList, ListStatus
+from .signals import list_published
 
 
 def next_version_number(region) -> int:
@@ -163,6 +164,7 @@ def publish(
     draft.save(
         update_fields=["status", "effective_from", "approved_by", "approved_at", "change_note"]
     )
+    list_published.send(sender=DiversionList, diversion_list=draft)
     return draft
 
 

@@ -151,6 +151,10 @@ CUSTOM_DOORS = [
     ("disputes_jurisdictiondispute_position", "own_dispute:other_unit", "GET", "staff"),
     ("disputes_jurisdictiondispute_position", "own_dispute:other_unit", "POST", "staff"),
     ("disputes_jurisdictiondispute_position", "other_dispute:other_unit", "POST", "staff"),
+    ("disputes_jurisdictiondispute_draft", "own_dispute", "GET", "staff"),
+    ("disputes_jurisdictiondispute_draft", "own_dispute", "POST", "staff"),
+    ("disputes_jurisdictiondispute_reroute", "own_dispute", "GET", "staff"),
+    ("disputes_jurisdictiondispute_reroute", "own_dispute", "POST", "staff"),
     ("disputes_jurisdictiondispute_evidence", "own_dispute", "GET", "staff"),
     ("disputes_jurisdictiondispute_evidence", "own_dispute", "POST", "staff"),
     *[

@@ -344,6 +344,8 @@ EVENT_WORDS = {
     "raised": _("Raised"),
     "position": _("Position recorded"),
     "evidence": _("Evidence added"),
+    "draft": _("Draft list version opened"),
+    "rerouted": _("Waiting tickets re-routed"),
 }
 
 
