@@ -4,8 +4,6 @@ invited units), attendance, minutes, and the decisions and action items it makes
 Who may do what is written once here (``may_*``); the admin and the API ask these.
 """
 
-from datetime import datetime, time, timedelta
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -386,24 +384,3 @@ def update_action_item(item: ActionItem, *, update: str, status: str, actor) -> 
     item.done_at = now if status == ActionStatus.DONE else None
     item.save()
     return item
-
-
-def proposed_meeting_start(day):
-    """A draft's proposed start: 09:30 on ``day`` or the next working day."""
-    calendar = WorkingCalendar()
-    working_day, _periods = next(calendar.working_days(day))
-    return timezone.make_aware(
-        datetime.combine(working_day, time(9, 30)), timezone.get_default_timezone()
-    )
-
-
-def quarter_bounds(day):
-    """(first day, last day) of the quarter ``day`` is in."""
-    first_month = (day.month - 1) // 3 * 3 + 1
-    first = day.replace(month=first_month, day=1)
-    after = (
-        first.replace(year=first.year + 1, month=1)
-        if first_month == 10
-        else first.replace(month=first_month + 3)
-    )
-    return first, after - timedelta(days=1)

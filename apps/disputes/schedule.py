@@ -5,7 +5,7 @@ Both are idempotent: one regular meeting per region and quarter, and one reminde
 meeting and day, are unique constraints; a second tick or worker finds them made.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -17,6 +17,7 @@ from apps.directory.models import Region
 from apps.diversion.models import DiversionList
 from apps.notices.models import NoticeKind
 from apps.notices.services import Draft, issue, staff_recipients
+from apps.workcalendar.selectors import WorkingCalendar
 
 from . import meetings
 from .models import (
@@ -41,11 +42,11 @@ def draft_regular_meetings(today=None) -> list[JointMeeting]:
     regular meeting of the quarter, if it has none yet."""
     today = today or timezone.localdate()
     policy = DisputePolicy.current()
-    first, last = meetings.quarter_bounds(today)
+    first, last = quarter_bounds(today)
     if today < last - timedelta(days=policy.draft_days_before_quarter_end):
         return []
     quarter = (first.month - 1) // 3 + 1
-    starts_at = meetings.proposed_meeting_start(
+    starts_at = proposed_meeting_start(
         max(today, last - timedelta(days=policy.meeting_days_before_quarter_end))
     )
     drafted = []
@@ -110,3 +111,24 @@ def remind_unconfirmed(today=None) -> int:
         except IntegrityError:
             continue  # reminded today already: the notice is rolled back with it
     return sent
+
+
+def proposed_meeting_start(day):
+    """A draft's proposed start: 09:30 on ``day`` or the next working day."""
+    calendar = WorkingCalendar()
+    working_day, _periods = next(calendar.working_days(day))
+    return timezone.make_aware(
+        datetime.combine(working_day, time(9, 30)), timezone.get_default_timezone()
+    )
+
+
+def quarter_bounds(day):
+    """(first day, last day) of the quarter ``day`` is in."""
+    first_month = (day.month - 1) // 3 * 3 + 1
+    first = day.replace(month=first_month, day=1)
+    after = (
+        first.replace(year=first.year + 1, month=1)
+        if first_month == 10
+        else first.replace(month=first_month + 3)
+    )
+    return first, after - timedelta(days=1)

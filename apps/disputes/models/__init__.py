@@ -4,11 +4,8 @@ from .disputes import (
     DisputeEvidence,
     DisputeOrigin,
     DisputeParty,
-    DisputePolicy,
-    DisputeProposal,
     JurisdictionDispute,
     Position,
-    ProposalStatus,
 )
 from .meetings import (
     MEETING_SERIES,
@@ -25,6 +22,8 @@ from .meetings import (
     MinutesAttachment,
     Presence,
 )
+from .proposals import DisputeProposal, ProposalStatus
+from .rules import DisputePolicy
 
 __all__ = [
     "DISPUTE_SERIES",
