@@ -8,13 +8,22 @@ attendance and reports on its action items; leadership reads. The rules are in
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
-from . import meetings
+from apps.core.excel import XLSX
+
+from . import meetings, pack
 from .meeting_forms import (
     ActionItemForm,
     AgendaDisputeForm,
@@ -29,6 +38,8 @@ from .models import (
     MeetingStatus,
     MinutesAttachment,
 )
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class MeetingInline:
@@ -212,6 +223,7 @@ class JointMeetingAdmin(admin.ModelAdmin):
             and meeting.status in (MeetingStatus.CONFIRMED, MeetingStatus.HELD),
             "own_attendance": own,
             "attachments": meeting.attachments.all(),
+            "held": meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED),
         }
 
     def get_urls(self):
@@ -226,6 +238,7 @@ class JointMeetingAdmin(admin.ModelAdmin):
                 view(self.attendance_view),
                 name=name + "attendance",
             ),
+            path("<int:pk>/pack/<str:kind>/", view(self.pack_view), name=name + "pack"),
             path(
                 "<int:pk>/attachments/<int:attachment_id>/",
                 view(self.attachment_view),
@@ -316,6 +329,25 @@ class JointMeetingAdmin(admin.ModelAdmin):
             )
         title = _("Attendance of %(unit)s") % {"unit": attendance.unit.label}
         return self._form_page(request, meeting, form, title)
+
+    def pack_view(self, request, pk, kind):
+        """The meeting pack (.xlsx or .docx), or the minutes (.docx) once it was held."""
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        meeting = get_object_or_404(self.get_queryset(request), pk=pk)
+        held = meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED)
+        builders = {
+            "xlsx": (pack.pack_xlsx, _("meeting pack"), "xlsx", XLSX),
+            "docx": (pack.pack_docx, _("meeting pack"), "docx", DOCX),
+            "minutes": (pack.minutes_docx, _("meeting minutes"), "docx", DOCX),
+        }
+        if kind not in builders or (kind == "minutes" and not held):
+            raise Http404
+        build, label, extension, content_type = builders[kind]
+        response = HttpResponse(build(meeting), content_type=content_type)
+        filename = f"{meeting.number}{label}.{extension}"
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
 
     def attachment_view(self, request, pk, attachment_id):
         """A minutes file, to whoever may see the meeting; GET only, never run inline."""

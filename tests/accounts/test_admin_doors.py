@@ -171,6 +171,10 @@ CUSTOM_DOORS = [
     ("disputes_jointmeeting_attendance", "own_meeting:other_unit", "GET", "staff"),
     ("disputes_jointmeeting_attendance", "own_meeting:other_unit", "POST", "staff"),
     ("disputes_jointmeeting_attendance", "other_meeting:other_unit", "POST", "staff"),
+    ("disputes_jointmeeting_pack", "own_meeting:xlsx", "GET", "staff liaison leader"),
+    ("disputes_jointmeeting_pack", "own_meeting:docx", "GET", "staff liaison leader"),
+    ("disputes_jointmeeting_pack", "other_meeting:xlsx", "GET", "staff leader"),
+    ("disputes_jointmeeting_pack", "own_meeting:docx", "POST", ""),
     ("disputes_jointmeeting_attachment", "own_minutes_file", "GET", "staff liaison leader"),
     ("disputes_jointmeeting_attachment", "own_minutes_file", "POST", ""),
     ("disputes_jointmeeting_attachment", "other_minutes_file", "GET", "staff leader"),
@@ -223,7 +227,7 @@ def _url(name, obj, letter=None):
     if name in ("disputes_jurisdictiondispute_position", "disputes_jointmeeting_attendance"):
         owner, unit = obj
         return reverse(f"admin:{name}", args=[owner.pk, unit.pk])
-    if name == "disputes_jointmeeting_step":
+    if name in ("disputes_jointmeeting_step", "disputes_jointmeeting_pack"):
         meeting, step = obj
         return reverse(f"admin:{name}", args=[meeting.pk, step])
     if name == "disputes_jointmeeting_attachment":

@@ -17,7 +17,21 @@ from tests.accounts.test_admin_doors import CUSTOM_DOORS, LETTER_URLS, MODEL_DOO
 ROLES = ("staff", "liaison", "leader")
 # Names that are English in Chinese texts too: formats, keys, the language switcher's
 # own name for English, the sign-in methods Django names.
-NAMES = {"API", "Excel", "CSV", "xlsx", "csv", "PDF", "JPEG", "PNG", "UTF", "GBK", "English"}
+NAMES = {
+    "API",
+    "Excel",
+    "Word",
+    "WPS",
+    "CSV",
+    "xlsx",
+    "csv",
+    "PDF",
+    "JPEG",
+    "PNG",
+    "UTF",
+    "GBK",
+    "English",
+}
 NAMES |= {"Control", "Command", "Mac", "LDAP", "HTTP", "GET", "POST"}
 # The role matrix's objects: user names, external ids, a file name, a time zone.
 DATA = {"staff", "liaison", "leader", "platform", "guess", "DOOR", "door", "png", "pdf", "unknown"}

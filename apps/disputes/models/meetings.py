@@ -69,7 +69,7 @@ class JointMeeting(models.Model):
     status = models.CharField(
         _("status"), max_length=24, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT
     )
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(_("meeting minutes"), blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     agenda_sent_at = models.DateTimeField(_("agenda sent at"), null=True, blank=True)
     held_at = models.DateTimeField(_("held at"), null=True, blank=True)
