@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from apps.core.api import api_not_found
 from apps.directory.api import PublicUnitViewSet
 from apps.directory.views import directory
+from apps.disputes.api import DisputeViewSet, MeetingViewSet
 from apps.diversion.api import DiversionItemViewSet, DiversionListViewSet, LookupView
 from apps.tickets.api import TicketViewSet
 
@@ -15,6 +16,8 @@ router.register("directory/units", PublicUnitViewSet, basename="directory-unit")
 router.register("diversion/lists", DiversionListViewSet, basename="diversion-list")
 router.register("diversion/items", DiversionItemViewSet, basename="diversion-item")
 router.register("tickets", TicketViewSet, basename="ticket")
+router.register("disputes", DisputeViewSet, basename="dispute")
+router.register("meetings", MeetingViewSet, basename="meeting")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),

@@ -22,8 +22,9 @@ class DisputeOrigin(models.TextChoices):
 
 class DisputeQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff and leadership all; a liaison those that involve the own unit."""
-        if user.is_command_staff or user.is_leadership:
+        """Staff, leadership and the platforms (a decision tells them who handles a
+        matter) all; a liaison those that involve the own unit."""
+        if user.is_command_staff or user.is_leadership or getattr(user, "platform", ""):
             return self
         if user.is_liaison:
             return self.filter(
