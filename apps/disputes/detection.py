@@ -74,12 +74,13 @@ def disputed_matters(*, since, policy: DisputePolicy) -> list[dict]:
     ]
 
 
-def detect(now=None) -> list[DisputeProposal]:
+def detect(now=None, *, since=None) -> list[DisputeProposal]:
     """Propose the disputed matters not yet in a dispute or a proposal; tell staff once
-    about what is new. A dismissed matter is proposed again once its evidence doubled."""
+    about what is new. A dismissed matter is proposed again once its evidence doubled.
+    ``since`` (default: the policy's period before ``now``) is where the evidence starts."""
     now = now or timezone.now()
     policy = DisputePolicy.current()
-    since = now - timedelta(days=policy.detection_period_days)
+    since = since or now - timedelta(days=policy.detection_period_days)
     proposed = []
     for matter in disputed_matters(since=since, policy=policy):
         if _already_handled(matter):

@@ -300,7 +300,8 @@ def record_minutes(meeting: JointMeeting, *, minutes: str, actor) -> JointMeetin
 
 @transaction.atomic
 def approve_minutes(meeting: JointMeeting, *, actor) -> JointMeeting:
-    """The minutes become the record: every invited unit's attendance must be known."""
+    """The minutes become the record: every invited unit's attendance must be known.
+    Disputes of the agenda left undecided return to consultation."""
     meeting = _locked(meeting)
     _refuse_unless(meeting, MeetingStatus.HELD)
     problems = []
@@ -317,6 +318,14 @@ def approve_minutes(meeting: JointMeeting, *, actor) -> JointMeeting:
     meeting.status = MeetingStatus.MINUTES_APPROVED
     meeting.minutes_approved_at, meeting.minutes_approved_by = timezone.now(), actor
     meeting.save(update_fields=["status", "minutes_approved_at", "minutes_approved_by"])
+    # What the meeting did not decide goes back to consultation, and so onto the next
+    # meeting's agenda.
+    for dispute in JurisdictionDispute.objects.filter(
+        agenda_items__meeting=meeting, status=DisputeStatus.ON_AGENDA
+    ):
+        services.unschedule(
+            dispute, actor=actor, note=_("Not decided at %(number)s.") % {"number": meeting.number}
+        )
     return meeting
 
 

@@ -113,6 +113,10 @@ def test_minutes_are_approved_only_when_complete_and_are_then_read_only(
         )
     approved = meetings.approve_minutes(meeting, actor=staff_user)
     assert approved.status == MeetingStatus.MINUTES_APPROVED and approved.is_read_only
+    # Not decided there: back to consultation, still on this meeting's (recorded) agenda.
+    (item,) = approved.agenda.all()
+    item.dispute.refresh_from_db()
+    assert item.dispute.status == DisputeStatus.IN_CONSULTATION
     with pytest.raises(meetings.MeetingRefused):
         meetings.record_attendance(
             approved, unit=unit, presence=Presence.ATTENDED, attendee="x", actor=staff_user
