@@ -94,7 +94,9 @@ class DisputePagesMixin:
             except ValidationError as exc:
                 self._form_errors(form, exc)
             else:
-                self.message_user(request, _("Done: %(move)s.") % {"move": Move(move).label})
+                self.message_user(
+                    request, _("Done: %(move)s.") % {"move": Move(move).label}, messages.SUCCESS
+                )
                 return self._back(dispute)
         return self._form_page(request, dispute, form, title=Move(move).label)
 
@@ -114,7 +116,9 @@ class DisputePagesMixin:
                 self._form_errors(form, exc)
             else:
                 self.message_user(
-                    request, _("The position of %(unit)s is recorded.") % {"unit": party.unit.label}
+                    request,
+                    _("The position of %(unit)s is recorded.") % {"unit": party.unit.label},
+                    messages.SUCCESS,
                 )
                 return self._back(dispute)
         title = _("Position of %(unit)s") % {"unit": party.unit.label}
@@ -129,7 +133,9 @@ class DisputePagesMixin:
             added = services.add_evidence(
                 dispute=dispute, tickets=form.cleaned_data["tickets"], actor=request.user
             )
-            self.message_user(request, _("%(n)d ticket(s) added as evidence.") % {"n": added})
+            self.message_user(
+                request, _("%(n)d ticket(s) added as evidence.") % {"n": added}, messages.SUCCESS
+            )
             return self._back(dispute)
         return self._form_page(request, dispute, form, title=_("Add evidence tickets"))
 
@@ -159,6 +165,7 @@ class DisputePagesMixin:
                 self.message_user(
                     request,
                     _("%(list)s carries the decision: check it and publish it.") % {"list": draft},
+                    messages.SUCCESS,
                 )
                 return HttpResponseRedirect(
                     reverse("admin:diversion_diversionlist_change", args=[draft.pk])
@@ -182,6 +189,7 @@ class DisputePagesMixin:
                     request,
                     _("%(n)d ticket(s) re-routed to %(unit)s with fresh deadlines.")
                     % {"n": done, "unit": dispute.lead_unit.label},
+                    messages.SUCCESS,
                 )
             return self._back(dispute)
         movable, staying = implementation.waiting_tickets(dispute)

@@ -6,8 +6,10 @@ attendance and reports on its action items; leadership reads. The rules are in
 ``meetings`` (``may_*``); these pages ask for the details and call them.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import (
     FileResponse,
     Http404,
@@ -73,6 +75,13 @@ class AgendaItemInline(MeetingInline, admin.TabularInline):
     model = AgendaItem
     fields = ("order", "kind", "title", "dispute", "outcome")
     readonly_fields = ("kind", "dispute")
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 36})},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 48})},
+        models.PositiveSmallIntegerField: {
+            "widget": forms.NumberInput(attrs={"style": "width:4em"})
+        },
+    }
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("dispute")
@@ -269,6 +278,7 @@ class JointMeetingAdmin(admin.ModelAdmin):
                 request,
                 _("The meeting is now “%(status)s”.")
                 % {"status": JointMeeting.objects.get(pk=pk).get_status_display()},
+                messages.SUCCESS,
             )
         return self._back(meeting)
 
@@ -378,7 +388,7 @@ class JointMeetingAdmin(admin.ModelAdmin):
             else:
                 form.add_error(None, exc.messages)
             return self._form_page(request, meeting, form, "")
-        self.message_user(request, done)
+        self.message_user(request, done, messages.SUCCESS)
         return self._back(meeting)
 
     def _form_page(self, request, meeting, form, title):

@@ -78,7 +78,9 @@ class DisputeProposalAdmin(admin.ModelAdmin):
                 detection.dismiss(p, actor=request.user, reason=form.cleaned_data["reason"])
                 for p in queryset.filter(status=ProposalStatus.PENDING)
             )
-            self.message_user(request, _("%(n)d proposal(s) dismissed.") % {"n": done})
+            self.message_user(
+                request, _("%(n)d proposal(s) dismissed.") % {"n": done}, messages.SUCCESS
+            )
             return None
         context = {
             **self.admin_site.each_context(request),
