@@ -4,6 +4,7 @@ from collections import Counter
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.directory.models import Unit
@@ -50,3 +51,27 @@ def evidence_summary(dispute: JurisdictionDispute) -> dict:
             for code, n in reasons.most_common()
         ],
     }
+
+
+def ticket_flags(ticket, user) -> list[tuple[str, str]]:
+    """A ticket of a matter under an undecided dispute: handled meanwhile by the platform
+    that first received it (首接负责制). Registered with ``tickets.flags``."""
+    if ticket.diversion_item_id is None:
+        return []
+    item = ticket.diversion_item
+    disputes = JurisdictionDispute.objects.undecided().filter(
+        region_id=item.diversion_list.region_id, item_code=item.item_code
+    )
+    return [
+        (
+            _(
+                "The matter is disputed (%(number)s): until it is decided, the platform that "
+                "first received the call handles it (首接负责制)."
+            )
+            % {"number": dispute.number},
+            reverse("admin:disputes_jurisdictiondispute_change", args=[dispute.pk])
+            if JurisdictionDispute.objects.visible_to(user).filter(pk=dispute.pk).exists()
+            else "",
+        )
+        for dispute in disputes
+    ]

@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import attachments, services
+from . import attachments, flags, services
 from .lifecycle import OPEN_STATUSES, REPORTING_EVENTS, may_follow
 from .models import ReturnReason, TicketAttachment, TicketEvent
 
@@ -91,6 +91,7 @@ class UnitHandlingMixin:
         if ticket is not None:
             extra["unit_actions"] = self._unit_actions(request, ticket)
             extra["ticket_attachments"] = ticket.attachments.select_related("event")
+            extra["ticket_flags"] = flags.flags_for(ticket, request.user)
         return super().change_view(request, object_id, form_url, extra)
 
     def _unit_actions(self, request, ticket):

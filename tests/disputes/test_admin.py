@@ -172,3 +172,15 @@ def test_staff_add_evidence_by_number(client, staff_user, dispute, unit, returne
         == 302
     )
     assert dispute.evidence.count() == 3
+
+
+def test_tickets_of_a_disputed_matter_carry_the_interim_rule(
+    client, staff_user, liaison_user, dispute, unit
+):
+    ticket = dispute.evidence.filter(ticket__unit=unit).get().ticket
+    url = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+    client.force_login(liaison_user)
+    page = client.get(url).content.decode()
+    assert "ticket-flag" in page and dispute.number in page and "首接负责制" in page
+    services.withdraw(dispute, actor=staff_user, reason="误报")
+    assert "ticket-flag" not in client.get(url).content.decode()
