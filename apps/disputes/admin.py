@@ -107,6 +107,11 @@ class JurisdictionDisputeAdmin(DisputePagesMixin, TimelineHistoryMixin, admin.Mo
             return [f for _t, opts in self.fieldsets for f in opts["fields"]]
         return (*self.readonly_fields, "region", "origin", "raised_by_unit")
 
+    def has_change_permission(self, request, obj=None):
+        # Decided, implemented or closed: the record, read only (moves have their pages).
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.is_undecided)
+
     def has_delete_permission(self, request, obj=None):
         return False  # withdrawn, never deleted: the numbers run without gaps
 

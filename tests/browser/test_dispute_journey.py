@@ -150,6 +150,7 @@ def test_a_dispute_from_returned_tickets_to_the_list_and_the_waiting_tickets(pag
     page.wait_for_selector(".messagelist .success")
     page.goto(reverse("admin:disputes_jurisdictiondispute_change", args=[dispute.pk]))
     assert "已落实" in page.inner_text("#content")
+    screenshot("dispute_page")
     dispute.refresh_from_db()
     page.click("text=打开清单版本")
     page.wait_for_url(f"**/diversionlist/{dispute.implemented_in_id}/change/")

@@ -3,7 +3,7 @@
 A list shows the same number of queries whether a page holds 2 rows or 100 (no query
 per row); a change page stays within a budget. The demo data are what `make demo` makes:
 the reference data, demo accounts with their contacts, tickets and the notices of an
-overdue scan.
+overdue scan, disputes and meetings.
 """
 
 import io
@@ -29,6 +29,7 @@ def demo(reference_data, settings, tmp_path):
     call_command("create_demo_accounts", stdout=io.StringIO())
     call_command("generate_demo_tickets", count=150, seed=7, stdout=io.StringIO())
     supervision.scan_overdue()
+    call_command("generate_demo_disputes", stdout=io.StringIO())
     return User.objects.get(username="staff")
 
 

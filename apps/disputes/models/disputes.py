@@ -200,7 +200,7 @@ class DisputeParty(models.Model):
         "directory.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
     )
     position = models.CharField(
-        _("position"), max_length=16, choices=Position.choices, default=Position.NOT_STATED
+        _("position stated"), max_length=16, choices=Position.choices, default=Position.NOT_STATED
     )
     statement = models.TextField(_("statement"), blank=True)
     recorded_by = models.ForeignKey(
