@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.admin import errors_into_form
 from apps.diversion.models import DiversionItem
 
 from . import implementation, meetings, services
@@ -92,7 +93,7 @@ class DisputePagesMixin:
             try:
                 _make_move(move, dispute, form.cleaned_data, request.user)
             except ValidationError as exc:
-                self._form_errors(form, exc)
+                errors_into_form(form, exc)
             else:
                 self.message_user(
                     request, _("Done: %(move)s.") % {"move": Move(move).label}, messages.SUCCESS
@@ -113,7 +114,7 @@ class DisputePagesMixin:
                     dispute=dispute, unit=party.unit, actor=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
-                self._form_errors(form, exc)
+                errors_into_form(form, exc)
             else:
                 self.message_user(
                     request,
@@ -160,7 +161,7 @@ class DisputePagesMixin:
                     category=form.cleaned_data.get("category", ""),
                 )
             except ValidationError as exc:
-                self._form_errors(form, exc)
+                errors_into_form(form, exc)
             else:
                 self.message_user(
                     request,
@@ -202,13 +203,6 @@ class DisputePagesMixin:
             "staying": staying,
         }
         return TemplateResponse(request, "admin/disputes/jurisdictiondispute/reroute.html", context)
-
-    def _form_errors(self, form, exc):
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
 
     def _form_page(self, request, dispute, form, *, title):
         context = {

@@ -11,7 +11,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
     HttpResponseNotAllowed,
@@ -23,6 +22,7 @@ from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.admin import errors_into_form, stored_file_response
 from apps.core.excel import XLSX
 
 from . import meetings, pack
@@ -365,28 +365,15 @@ class JointMeetingAdmin(admin.ModelAdmin):
             return HttpResponseNotAllowed(["GET", "HEAD"])
         meeting = get_object_or_404(self.get_queryset(request), pk=pk)
         attachment = get_object_or_404(meeting.attachments, pk=attachment_id)
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(
-            handle,
-            content_type=attachment.content_type,
-            as_attachment=True,
-            filename=attachment.name,
+        return stored_file_response(
+            attachment.file, content_type=attachment.content_type, name=attachment.name
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
     def _call(self, request, meeting, form, call, done):
         try:
             call()
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            errors_into_form(form, exc)
             return self._form_page(request, meeting, form, "")
         self.message_user(request, done, messages.SUCCESS)
         return self._back(meeting)

@@ -8,12 +8,14 @@ lifecycle table. These views only ask for the details and call the services.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.admin import stored_file_response
 
 from . import attachments, flags, services
 from .lifecycle import OPEN_STATUSES, REPORTING_EVENTS, may_follow
@@ -160,16 +162,9 @@ class UnitHandlingMixin:
             raise PermissionDenied
         ticket = get_object_or_404(self.get_queryset(request), pk=pk)
         attachment = get_object_or_404(TicketAttachment, pk=attachment_id, ticket=ticket)
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(
-            handle,
+        return stored_file_response(
+            attachment.file,
             content_type=attachment.content_type,
+            name=attachment.name,
             as_attachment=attachment.content_type == "application/pdf",
-            filename=attachment.name,
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'"
-        return response
