@@ -79,3 +79,17 @@ def test_a_liaison_reads_only_what_involves_the_own_unit(decided, region, liaiso
     services.raise_dispute(region=region, title="他", matter="他", origin=DisputeOrigin.STAFF)
     rows = client_for(liaison_user).get("/api/v1/disputes/").json()["results"]
     assert [r["id"] for r in rows] == [decided.pk]
+
+
+@pytest.mark.parametrize("address", ["/api/v1/disputes/", "/api/v1/meetings/"])
+def test_the_api_reads_only_and_only_for_accounts(address, users, decided):
+    assert APIClient().get(address).status_code in (401, 403)
+    detail = f"{address}{decided.pk}/" if "disputes" in address else address
+    for user in users.values():
+        client = client_for(user)
+        assert client.get(address).status_code == 200
+        for method in ("post", "put", "patch", "delete"):
+            answer = getattr(client, method)(detail, {"title": "改"}, format="json")
+            assert answer.status_code in (403, 404, 405), (user, method, answer.status_code)
+    decided.refresh_from_db()
+    assert decided.title == "噪音"
