@@ -19,6 +19,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
@@ -63,12 +64,23 @@ class MeetingInline:
 
 
 class AttendanceInline(MeetingInline, admin.TabularInline):
+    """Invites units; whether each came is recorded on its attendance page, through
+    ``meetings.record_attendance`` (the rules of who may record it and what it needs)."""
+
     model = Attendance
-    fields = ("unit", "presence", "attendee", "absence_reason")
+    fields = ("unit", "presence", "attendee", "absence_reason", "record")
+    readonly_fields = ("presence", "attendee", "absence_reason", "record")
     autocomplete_fields = ("unit",)
 
+    @admin.display(description=_("attendance"))
+    def record(self, obj):
+        if obj.pk is None or obj.meeting.is_read_only:
+            return "—"
+        url = reverse("admin:disputes_jointmeeting_attendance", args=[obj.meeting_id, obj.unit_id])
+        return format_html('<a href="{}">{}</a>', url, _("Record attendance"))
+
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("unit__region")
+        return super().get_queryset(request).select_related("unit__region", "meeting")
 
 
 class AgendaItemInline(MeetingInline, admin.TabularInline):

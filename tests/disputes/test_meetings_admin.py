@@ -139,3 +139,15 @@ def test_minutes_files_are_checked_and_served_only_through_the_meeting(
     client.force_login(leader_user)
     download = client.get(url("jointmeeting_attachment", meeting.pk, attachment.pk))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_staff_record_attendance_through_the_units_page(client, staff_user, meeting, unit):
+    client.force_login(staff_user)
+    page = client.get(url("jointmeeting_change", meeting.pk)).content.decode()
+    assert url("jointmeeting_attendance", meeting.pk, unit.pk) in page
+    assert 'name="attendance-0-presence"' not in page  # not edited around the rules
+    response = client.post(
+        url("jointmeeting_attendance", meeting.pk, unit.pk),
+        {"presence": Presence.ABSENT},
+    )
+    assert response.status_code == 200 and "该单位为何缺席" in response.content.decode()
