@@ -153,7 +153,7 @@ class JurisdictionDisputeAdmin(DisputePagesMixin, TimelineHistoryMixin, admin.Mo
     def get_search_results(self, request, queryset, search_term):
         # 争议〔2026〕001 (or 2026-1, 2026〔001〕…): the number is not a column.
         digits = [int(d) for d in re.findall(r"\d+", search_term)]
-        if len(digits) == 2 and digits[0] > 2000:
+        if len(digits) == 2 and 2000 <= digits[0] <= 2099 and digits[1] < 10**6:
             return queryset.filter(year=digits[0], serial=digits[1]), False
         return super().get_search_results(request, queryset, search_term)
 

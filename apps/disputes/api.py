@@ -16,14 +16,14 @@ from apps.core.api import ID_PATTERN
 from .models import ActionItem, AgendaItem, JointMeeting, JurisdictionDispute, MeetingStatus
 from .workflow import DisputeStatus
 
-QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+QUARTER = re.compile(r"^(20\d\d)Q([1-4])$")
 
 
 def quarter_range(value: str) -> tuple[date, date]:
     """``2026Q4`` → (2026-10-01, 2027-01-01); anything else is a 400 naming the format."""
     match = QUARTER.match(value or "")
     if not match:
-        raise ValidationError("Give the quarter as YYYYQn, e.g. 2026Q4.")
+        raise ValidationError("Give the quarter as YYYYQn (2000–2099), e.g. 2026Q4.")
     year, quarter = int(match[1]), int(match[2])
     start = date(year, 3 * quarter - 2, 1)
     end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)

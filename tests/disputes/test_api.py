@@ -51,8 +51,9 @@ def test_filters_by_status_and_quarter(decided, leader_user):
     assert client.get("/api/v1/disputes/", {"status": "raised"}).json()["results"] == []
     quarter = f"{timezone.localdate().year}Q{(timezone.localdate().month - 1) // 3 + 1}"
     assert len(client.get("/api/v1/disputes/", {"quarter": quarter}).json()["results"]) == 1
-    bad = client.get("/api/v1/disputes/", {"quarter": "2026-4"})
-    assert bad.status_code == 400 and "YYYYQn" in str(bad.json())
+    for bad in ("2026-4", "9999Q4", "0000Q1", "2026Q5"):
+        answer = client.get("/api/v1/disputes/", {"quarter": bad})
+        assert answer.status_code == 400 and "YYYYQn" in str(answer.json()), bad
 
 
 def test_meetings_with_agenda_and_action_items(region, staff_user, leader_user, unit, decided):
