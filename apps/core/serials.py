@@ -21,3 +21,20 @@ def take_serials(*, series: str, year: int, count: int) -> range:
     counter.update(last=F("last") + count)
     last = counter.values_list("last", flat=True).get()
     return range(last - count + 1, last + 1)
+
+
+class YearNumbered:
+    """For a model with ``year`` and ``serial`` fields numbered by ``take_serials``: its
+    number as people write it, 督办〔2026〕000123 (``number_series``, then the serial
+    padded to ``number_digits``)."""
+
+    number_series: str
+    number_digits: int
+
+    @property
+    def number(self) -> str:
+        return self.format_number(self.year, self.serial)
+
+    @classmethod
+    def format_number(cls, year, serial) -> str:
+        return f"{cls.number_series}〔{year}〕{serial:0{cls.number_digits}d}"

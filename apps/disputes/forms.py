@@ -47,8 +47,8 @@ class TicketNumbersField(forms.CharField):
         return found
 
 
-def unit_widget(field_name, admin_site, *, multiple=False):
-    """The admin's autocomplete for a relation of the dispute (units, the item)."""
+def relation_widget(field_name, admin_site, *, multiple=False):
+    """The admin's autocomplete for a relation of the dispute (its units, its item)."""
     field = JurisdictionDispute._meta.get_field(field_name)
     widget = AutocompleteSelectMultiple if multiple else AutocompleteSelect
     return widget(field, admin_site)
@@ -73,9 +73,9 @@ class RaiseDisputeForm(forms.ModelForm):
             c for c in DisputeOrigin.choices if c[0] != DisputeOrigin.DETECTION
         ]
         widgets = {
-            "units": unit_widget("co_units", admin_site, multiple=True),
-            "diversion_item": unit_widget("diversion_item", admin_site),
-            "raised_by_unit": unit_widget("raised_by_unit", admin_site),
+            "units": relation_widget("co_units", admin_site, multiple=True),
+            "diversion_item": relation_widget("diversion_item", admin_site),
+            "raised_by_unit": relation_widget("raised_by_unit", admin_site),
         }
         for name, widget in widgets.items():
             widget.choices = self.fields[name].choices
@@ -142,13 +142,13 @@ class DecisionForm(forms.Form):
         self.fields["lead_unit"] = forms.ModelChoiceField(
             label=_("Lead unit (主办单位)"),
             queryset=Unit.objects.active(),
-            widget=unit_widget("lead_unit", admin_site),
+            widget=relation_widget("lead_unit", admin_site),
         )
         self.fields["co_units"] = forms.ModelMultipleChoiceField(
             label=_("Co-units (协办单位)"),
             queryset=Unit.objects.active(),
             required=False,
-            widget=unit_widget("co_units", admin_site, multiple=True),
+            widget=relation_widget("co_units", admin_site, multiple=True),
         )
         self.order_fields(["meeting", "lead_unit", "co_units", "handling_norm", "effective_date"])
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Platform
 from apps.core.models import SingletonModel
+from apps.core.serials import YearNumbered
 from apps.directory.models import LinkageTier
 
 from .lifecycle import MILESTONE_FIELDS, OPEN_STATUSES, EventType, Milestone, Status
@@ -547,7 +548,7 @@ class SupervisionNoticeQuerySet(models.QuerySet):
 SUPERVISION_SERIES = "督办"
 
 
-class SupervisionNotice(models.Model):
+class SupervisionNotice(YearNumbered, models.Model):
     """A numbered warning, supervision notice or escalation about one ticket's milestone.
 
     Its text, delivery, reading and acknowledgement are its ``notice``'s (the one notice
@@ -611,14 +612,8 @@ class SupervisionNotice(models.Model):
             models.Index(fields=["unit", "-created_at"], name="notice_unit_created"),
         ]
 
+    # 督办〔2026〕000123: the 123rd of the year it was issued.
+    number_series, number_digits = SUPERVISION_SERIES, 6
+
     def __str__(self):
         return self.number
-
-    @property
-    def number(self):
-        """督办〔2026〕000123: the 123rd of the year it was issued."""
-        return self.format_number(self.year, self.serial)
-
-    @staticmethod
-    def format_number(year, serial):
-        return f"{SUPERVISION_SERIES}〔{year}〕{serial:06d}"

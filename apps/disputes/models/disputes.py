@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.serials import YearNumbered
+
 from ..workflow import UNDECIDED, DisputeStatus, Move
 
 DISPUTE_SERIES = "争议"
@@ -38,7 +40,7 @@ class DisputeQuerySet(models.QuerySet):
         return self.filter(status__in=UNDECIDED)
 
 
-class JurisdictionDispute(models.Model):
+class JurisdictionDispute(YearNumbered, models.Model):
     """A matter whose responsible unit is disputed, from raising to the list that settles it."""
 
     region = models.ForeignKey(
@@ -163,17 +165,11 @@ class JurisdictionDispute(models.Model):
         ]
         indexes = [models.Index(fields=["region", "item_code"], name="dispute_region_item")]
 
+    # 争议〔2026〕001: the first dispute raised in 2026.
+    number_series, number_digits = DISPUTE_SERIES, 3
+
     def __str__(self):
         return f"{self.number} {self.title}"
-
-    @property
-    def number(self) -> str:
-        """争议〔2026〕001: the first dispute raised in 2026."""
-        return self.format_number(self.year, self.serial)
-
-    @staticmethod
-    def format_number(year, serial) -> str:
-        return f"{DISPUTE_SERIES}〔{year}〕{serial:03d}"
 
     @property
     def is_undecided(self) -> bool:

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.serials import YearNumbered
+
 MEETING_SERIES = "联席会议"
 
 
@@ -36,7 +38,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.none()
 
 
-class JointMeeting(models.Model):
+class JointMeeting(YearNumbered, models.Model):
     region = models.ForeignKey(
         "directory.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
     )
@@ -109,13 +111,11 @@ class JointMeeting(models.Model):
             ),
         ]
 
+    # 联席会议〔2026〕03: the third meeting of 2026.
+    number_series, number_digits = MEETING_SERIES, 2
+
     def __str__(self):
         return f"{self.number} {self.title}"
-
-    @property
-    def number(self) -> str:
-        """联席会议〔2026〕03: the third meeting of 2026."""
-        return f"{MEETING_SERIES}〔{self.year}〕{self.serial:02d}"
 
     @property
     def is_read_only(self) -> bool:
