@@ -129,6 +129,21 @@ def _state_at_issue(recipients, at_once):
     return DeliveryState.PENDING
 
 
+# What a delivery pass reads: the transports need the address and the notice's text, the
+# outcome the attempts and whether the notice had reached anyone yet.
+DELIVERY_FIELDS = (
+    "id",
+    "channel",
+    "address",
+    "user_id",
+    "attempts",
+    "notice__id",
+    "notice__title",
+    "notice__body",
+    "notice__delivered_at",
+)
+
+
 def deliver_pending(now=None, *, limit=5000) -> int:
     """Deliver what is due, by channel, until nothing is left; returns how many were
     sent. Then tells staff, once, about notices nobody could receive."""
@@ -150,7 +165,10 @@ def deliver_pending(now=None, *, limit=5000) -> int:
         if not ids:
             break
         deliveries = list(
-            with_ids(NoticeRecipient.objects, ids).select_related("notice").order_by("id")
+            with_ids(NoticeRecipient.objects, ids)
+            .select_related("notice")
+            .only(*DELIVERY_FIELDS)
+            .order_by("id")
         )
         failed = {d.pk: "No transport for this channel." for d in deliveries}
         for channel, transport in TRANSPORTS.items():

@@ -205,12 +205,32 @@ def _issue(due_notices, *, now, policy, issued_by=None, text="") -> int:
 
 
 class _Wording:
-    """The text of a supervision notice: what is late, by when to act, who answers."""
+    """The text of a supervision notice: what is late, by when to act, who answers.
+
+    The templates are translated once per scan batch, not once per notice."""
 
     def __init__(self, policy):
         self.escalate = timedelta(minutes=policy.escalate_after_minutes)
         self.circulate = timedelta(minutes=policy.circulate_after_minutes)
         self.milestones = {value: str(label) for value, label in Milestone.choices}
+        self.templates = {
+            NoticeLevel.WARNING: _(
+                "Ticket %(ticket)s must reach “%(milestone)s” by %(deadline)s, which is "
+                "near. Please handle it in time."
+            ),
+            NoticeLevel.NOTICE: _(
+                "Ticket %(ticket)s did not reach “%(milestone)s” by its deadline "
+                "%(deadline)s. Please handle it at once and report back by %(reply_by)s; "
+                "otherwise it is escalated to the leader in charge."
+            ),
+            NoticeLevel.ESCALATION: _(
+                "Ticket %(ticket)s is still short of “%(milestone)s”, due %(deadline)s: "
+                "the supervision is escalated to the leader in charge. Please see to it "
+                "and report back by %(reply_by)s; after that the unit is named in the "
+                "circular (通报)."
+            ),
+        }
+        self.acknowledge = _("Acknowledge this notice in the back-office once you have read it.")
 
     def body(self, ticket, milestone, level, due, *, now, text=""):
         values = {
@@ -218,38 +238,13 @@ class _Wording:
             "milestone": self.milestones[milestone],
             "deadline": local_minute(due),
         }
-        if level == NoticeLevel.WARNING:
-            lines = [
-                _(
-                    "Ticket %(ticket)s must reach “%(milestone)s” by %(deadline)s, which is "
-                    "near. Please handle it in time."
-                )
-                % values
-            ]
-        elif level == NoticeLevel.NOTICE:
+        if level == NoticeLevel.NOTICE:
             values["reply_by"] = local_minute(max(now, due) + self.escalate)
-            lines = [
-                _(
-                    "Ticket %(ticket)s did not reach “%(milestone)s” by its deadline "
-                    "%(deadline)s. Please handle it at once and report back by %(reply_by)s; "
-                    "otherwise it is escalated to the leader in charge."
-                )
-                % values
-            ]
-        else:
+        elif level == NoticeLevel.ESCALATION:
             values["reply_by"] = local_minute(max(now, due + self.circulate))
-            lines = [
-                _(
-                    "Ticket %(ticket)s is still short of “%(milestone)s”, due %(deadline)s: "
-                    "the supervision is escalated to the leader in charge. Please see to it "
-                    "and report back by %(reply_by)s; after that the unit is named in the "
-                    "circular (通报)."
-                )
-                % values
-            ]
+        lines = [self.templates[level] % values, self.acknowledge]
         if text:
             lines.insert(0, text)
-        lines.append(_("Acknowledge this notice in the back-office once you have read it."))
         return "\n".join(lines)
 
 
