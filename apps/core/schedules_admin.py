@@ -7,6 +7,8 @@ whether it is on and when it runs; that is all a non-superuser sees and may chan
 full form.
 """
 
+import calendar
+
 from cron_descriptor import ExpressionDescriptor, Options
 from cron_descriptor.Exception import FormatException, MissingFieldException, WrongArgumentException
 from django import forms
@@ -22,6 +24,16 @@ from django_celery_beat.admin import (
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 LOCAL_ZONE = "Asia/Shanghai"
+CHINESE_CALENDAR_NAMES = {
+    **{calendar.month_name[n]: f"{n}月" for n in range(1, 13)},
+    **dict(
+        zip(
+            calendar.day_name,
+            ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"],
+            strict=True,
+        )
+    ),
+}
 
 
 def describe_crontab(crontab: CrontabSchedule) -> str:
@@ -35,13 +47,18 @@ def describe_crontab(crontab: CrontabSchedule) -> str:
             crontab.day_of_week,
         )
     )
+    chinese = (get_language() or "").startswith("zh")
     options = Options()
-    options.locale_code = "zh_CN" if (get_language() or "").startswith("zh") else "en_US"
+    options.locale_code = "zh_CN" if chinese else "en_US"
     options.use_24hour_time_format = True
     try:
         text = ExpressionDescriptor(expression, options).get_description()
     except (FormatException, MissingFieldException, WrongArgumentException):
         text = expression
+    if chinese:
+        # Its Chinese still names months and weekdays in English ("仅在 January, April").
+        for english, chinese_name in CHINESE_CALENDAR_NAMES.items():
+            text = text.replace(english, chinese_name)
     zone = str(crontab.timezone)
     if zone == LOCAL_ZONE:
         zone = gettext("Beijing time")

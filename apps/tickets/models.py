@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan, IsNull
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -195,13 +197,39 @@ class SupervisionPolicy(SingletonModel):
 # --- Tickets ---------------------------------------------------------------------------
 
 
+def overdue_condition(now=None) -> Q:
+    """Past an unmet deadline now: ``next_due_at`` is the earliest one (one index)."""
+    return Q(next_due_at__lt=now or timezone.now())
+
+
+def reached_at(milestone):
+    """When the ticket reached ``milestone`` or went past it: a ticket completed without
+    a reply, or replied to without an on-site visit, met those deadlines by then. (The
+    same rule for one ticket in Python: ``Ticket.milestone_reached_at``.)"""
+    order = list(MILESTONE_FIELDS)
+    later = [F(MILESTONE_FIELDS[m][1]) for m in order[order.index(milestone) :]]
+    return Coalesce(*later) if len(later) > 1 else later[0]
+
+
+def late_condition(milestone, now=None) -> Q:
+    """Late for ``milestone``: reached after its deadline, or still open, short of it and
+    past it (a returned ticket waits for re-routing; its new unit gets new deadlines)."""
+    due, _met = MILESTONE_FIELDS[milestone]
+    reached = reached_at(milestone)
+    return Q(**{f"{due}__isnull": False}) & (
+        Q(GreaterThan(reached, F(due)))
+        | Q(
+            IsNull(reached, True), status__in=OPEN_STATUSES, **{f"{due}__lt": now or timezone.now()}
+        )
+    )
+
+
 class TicketQuerySet(models.QuerySet):
     def overdue(self, now=None):
-        """Past an unmet deadline now: ``next_due_at`` is the earliest one (one index)."""
-        return self.filter(next_due_at__lt=now or timezone.now())
+        return self.filter(overdue_condition(now))
 
     def not_overdue(self, now=None):
-        return self.exclude(next_due_at__lt=now or timezone.now())
+        return self.exclude(overdue_condition(now))
 
     def due_soon(self, now=None):
         """Open, not yet overdue, and warned: the deadline warning of the current routing
@@ -214,13 +242,7 @@ class TicketQuerySet(models.QuerySet):
         return self.filter(Exists(warned), status__in=OPEN_STATUSES).not_overdue(now)
 
     def late(self, milestone, now=None):
-        """Late for ``milestone``: met after its deadline, or unmet and past it."""
-        due, met = MILESTONE_FIELDS[milestone]
-        return self.filter(
-            Q(**{f"{met}__gt": F(due)})
-            | Q(**{f"{met}__isnull": True, f"{due}__lt": now or timezone.now()}),
-            **{f"{due}__isnull": False},
-        )
+        return self.filter(late_condition(milestone, now))
 
     def visible_to(self, user):
         """Tickets a person may see. Restricted ones (涉密/涉稳/涉恐/涉案) only staff and the
@@ -385,6 +407,15 @@ class Ticket(models.Model):
         """The row-level form of ``TicketQuerySet.overdue``."""
         return self.next_due_at is not None and self.next_due_at < (now or timezone.now())
 
+    def milestone_reached_at(self, milestone):
+        """When the ticket reached ``milestone`` or went past it (``reached_at`` in SQL)."""
+        order = list(MILESTONE_FIELDS)
+        for later in order[order.index(milestone) :]:
+            moment = getattr(self, MILESTONE_FIELDS[later][1])
+            if moment is not None:
+                return moment
+        return None
+
     def unmet_deadlines(self):
         """{milestone: deadline} for milestones with a deadline and not yet met."""
         return {
@@ -432,6 +463,8 @@ class TicketEvent(models.Model):
         indexes = [
             models.Index(fields=["ticket", "at"], name="ticket_event_at"),
             models.Index(fields=["type", "unit", "at"], name="ticket_event_type_unit"),
+            # What changed since a moment: the reports' rollups refresh from it.
+            models.Index(fields=["recorded_at"], name="ticket_event_recorded"),
         ]
 
     def __str__(self):
