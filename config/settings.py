@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "apps.diversion",
     "apps.tickets",
     "apps.disputes",
+    "apps.reports",
 ]
 
 MIDDLEWARE = [

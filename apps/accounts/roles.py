@@ -46,6 +46,11 @@ ROLE_PERMISSIONS = {
         ("disputes", "agendaitem"): ("view", "add", "change", "delete"),
         ("disputes", "minutesattachment"): ("view", "add", "change", "delete"),
         ("disputes", "actionitem"): ("view", "change"),
+        # A new scheme is added with its effective date; one in force is kept as it was.
+        ("reports", "assessmentscheme"): ("view", "add", "change"),
+        ("reports", "reportpolicy"): ("view", "change"),
+        # Reports are produced (add: a special report or a rerun), never edited.
+        ("reports", "reportrun"): ("view", "add"),
         # The office's schedules (周期性任务): times and switches, not new tasks.
         ("django_celery_beat", "periodictask"): ("view", "change"),
         ("django_celery_beat", "crontabschedule"): ("view",),
@@ -88,6 +93,9 @@ ROLE_PERMISSIONS = {
         ("disputes", "jurisdictiondispute"): ("view",),
         ("disputes", "disputeproposal"): ("view",),
         ("disputes", "disputepolicy"): ("view",),
+        ("reports", "assessmentscheme"): ("view",),
+        ("reports", "reportpolicy"): ("view",),
+        ("reports", "reportrun"): ("view", "add"),
         ("disputes", "jointmeeting"): ("view",),
         ("disputes", "attendance"): ("view",),
         ("disputes", "agendaitem"): ("view",),

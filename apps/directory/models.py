@@ -94,6 +94,14 @@ class Region(models.Model):
             region = region.parent
         return chain
 
+    def subtree_ids(self) -> list[int]:
+        """This region's id and those of all regions under it (a city with its counties)."""
+        ids, level = [self.pk], [self.pk]
+        while level:
+            level = list(Region.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+            ids.extend(level)
+        return ids
+
     def serves(self, other) -> bool:
         """Whether a unit of ``other`` may answer for this region: the region itself, one
         of its parents (a provincial or city unit), or one of its own counties."""

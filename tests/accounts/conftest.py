@@ -1,6 +1,6 @@
 """One object behind every admin door, for the role-matrix tests."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -31,6 +31,7 @@ from apps.diversion.choices import record_choice
 from apps.diversion.models import DiversionList, ListStatus, LookupSynonym
 from apps.notices.models import Channel, DeliveryPolicy, NoticeKind
 from apps.notices.services import Draft, Recipient, issue
+from apps.reports.models import AssessmentScheme, ReportKind, ReportPolicy, ReportRun, RunStatus
 from apps.tickets import supervision
 from apps.tickets.ingest import ingest
 from apps.tickets.models import DeadlinePolicy, SupervisionPolicy, TicketAttachment
@@ -100,6 +101,18 @@ def _meetings(staff, unit, other_unit):
         attachment.file.save("纪要.pdf", ContentFile(b"%PDF-1.4 minutes"), save=True)
         found[f"{key}_minutes_file"] = attachment
     return found
+
+
+def _report_run(region):
+    run = ReportRun.objects.create(
+        kind=ReportKind.MONTHLY,
+        region=region,
+        first_day=date(2026, 10, 1),
+        last_day=date(2026, 10, 31),
+        status=RunStatus.DONE,
+    )
+    run.file.save("门禁月报.xlsx", ContentFile(b"PK not really a workbook"), save=True)
+    return run
 
 
 @pytest.fixture
@@ -178,6 +191,17 @@ def objects(users, unit, other_unit, settings, tmp_path):
         "own_dispute": _dispute(unit, [unit, other_unit], tickets[0]),
         "other_dispute": _dispute(other_unit, [other_unit], tickets[1]),
         "dispute_policy": DisputePolicy.current(),
+        "scheme_in_force": AssessmentScheme.objects.in_force(),
+        "future_scheme": AssessmentScheme.objects.create(
+            name="2027年方案",
+            effective_from=timezone.localdate().replace(year=timezone.localdate().year + 1),
+            response_weight=10,
+            resolution_weight=50,
+            satisfaction_weight=40,
+            basically_satisfied_percent=90,
+        ),
+        "report_policy": ReportPolicy.current(),
+        "report_run": _report_run(unit.region),
         **_meetings(users["staff"], unit, other_unit),
         "proposal": DisputeProposal.objects.create(
             region=unit.region, item_code="H2P-900", returning_units=2, reroutes=0, evidence_count=1

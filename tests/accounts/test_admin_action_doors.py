@@ -37,6 +37,7 @@ ACTION_DOORS = [
         for action in ("approve", "reject")
     ],
     ("disputes.disputeproposal", "confirm", "proposal", "staff", {}),
+    ("reports.reportrun", "rerun", "report_run", "staff leader", {}),
     ("disputes.disputeproposal", "dismiss", "proposal", "staff", {"reason": "门禁驳回"}),
     ("accounts.signinlock", "cleanup_expired_attempts", "access_attempt", "staff", None),
     # Staff switch the office's schedules on and off. Enabling the enabled task and

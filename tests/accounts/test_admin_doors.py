@@ -90,6 +90,12 @@ MODEL_DOORS = {
         "leader": "LVH",
     },
     ("disputes.disputepolicy", "dispute_policy"): {"staff": "LVCH", "leader": "LVH"},
+    # A scheme in force is kept as it was (rankings name it); one yet to come is edited.
+    ("reports.assessmentscheme", "scheme_in_force"): {"staff": "LAVH", "leader": "LVH"},
+    ("reports.assessmentscheme", "future_scheme"): {"staff": "LAVCH", "leader": "LVH"},
+    ("reports.reportpolicy", "report_policy"): {"staff": "LVCH", "leader": "LVH"},
+    # Reports are produced (add: a special report), never changed or deleted.
+    ("reports.reportrun", "report_run"): {"staff": "LAVH", "leader": "LAVH"},
     # Meetings are numbered: never deleted. Attendance of the own unit has its own page.
     ("disputes.jointmeeting", "own_meeting"): {
         "staff": "LAVCH",
@@ -177,6 +183,8 @@ CUSTOM_DOORS = [
     ("disputes_jointmeeting_pack", "own_meeting:docx", "POST", ""),
     ("disputes_jointmeeting_attachment", "own_minutes_file", "GET", "staff liaison leader"),
     ("disputes_jointmeeting_attachment", "own_minutes_file", "POST", ""),
+    ("reports_reportrun_download", "report_run", "GET", "staff leader"),
+    ("reports_reportrun_download", "report_run", "POST", ""),
     ("disputes_jointmeeting_attachment", "other_minutes_file", "GET", "staff leader"),
     ("auth_user_password_change", "leader_user", "GET", "staff"),
     ("auth_user_password_change", "leader_user", "POST", "staff"),

@@ -14,6 +14,7 @@ LAYERS = [
     "diversion",
     "tickets",
     "disputes",
+    "reports",
 ]
 
 

@@ -1,0 +1,113 @@
+"""How units are assessed, and the report settings: data the office edits, not code."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import SingletonModel
+from apps.tickets.lifecycle import Milestone
+
+
+class AssessmentSchemeQuerySet(models.QuerySet):
+    def in_force(self, day=None):
+        """The scheme in force on ``day`` (today): the latest to have taken effect."""
+        day = day or timezone.localdate()
+        return self.filter(effective_from__lte=day).order_by("-effective_from").first()
+
+
+class AssessmentScheme(models.Model):
+    """The weights of the three rates in a unit's composite score, and what counts.
+
+    Versioned by ``effective_from``: a report uses the scheme in force on the last day
+    of its period, and names it, so a re-weighting never rewrites old rankings."""
+
+    name = models.CharField(_("name"), max_length=100)
+    effective_from = models.DateField(_("effective from"), unique=True)
+    response_weight = models.PositiveSmallIntegerField(
+        _("weight of the response rate (%)"), validators=[MaxValueValidator(100)]
+    )
+    resolution_weight = models.PositiveSmallIntegerField(
+        _("weight of the resolution rate (%)"), validators=[MaxValueValidator(100)]
+    )
+    satisfaction_weight = models.PositiveSmallIntegerField(
+        _("weight of the satisfaction rate (%)"), validators=[MaxValueValidator(100)]
+    )
+    basically_satisfied_percent = models.PositiveSmallIntegerField(
+        _("“basically satisfied” counts as (%)"),
+        validators=[MaxValueValidator(100)],
+        help_text=_("90 counts a “basically satisfied” rating as 0.9 of a satisfied one."),
+    )
+    unreachable_counts = models.BooleanField(
+        _("unreachable callers count as follow-ups"),
+        default=False,
+        help_text=_(
+            "Off: a follow-up call nobody answered is left out of the satisfaction rate's "
+            "denominator. On: it counts as a follow-up that was not satisfied."
+        ),
+    )
+    response_milestone = models.CharField(
+        _("response means reaching"),
+        max_length=16,
+        choices=Milestone.choices,
+        default=Milestone.SIGN,
+        help_text=_("The response rate is the share of tickets that reached it on time."),
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    objects = AssessmentSchemeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assessment scheme")
+        verbose_name_plural = _("assessment schemes")
+        ordering = ["-effective_from"]
+
+    def __str__(self):
+        return f"{self.name}（{self.effective_from:%Y-%m-%d}）"
+
+    def clean(self):
+        weights = [self.response_weight, self.resolution_weight, self.satisfaction_weight]
+        if None not in weights and sum(weights) != 100:
+            raise ValidationError(
+                _("The three weights add up to %(sum)d%%; they must add up to 100%%.")
+                % {"sum": sum(weights)}
+            )
+
+
+class ReportPolicy(SingletonModel):
+    """The numbers the reports and the dashboard use besides the scheme's."""
+
+    top_matters = models.PositiveSmallIntegerField(
+        _("matters in the top list"), default=20, validators=[MaxValueValidator(200)]
+    )
+    rising_min_volume = models.PositiveIntegerField(
+        _("least tickets for a rising matter"),
+        default=10,
+        help_text=_("A matter is listed as rising only with at least this many tickets."),
+    )
+    rising_matters = models.PositiveSmallIntegerField(
+        _("rising matters listed"), default=10, validators=[MaxValueValidator(200)]
+    )
+
+    stale_after_minutes = models.PositiveIntegerField(
+        _("a running report is given up after (minutes)"),
+        default=30,
+        help_text=_("A report still running after this long (its worker died) is run again."),
+    )
+    catch_up_months = models.PositiveSmallIntegerField(
+        _("months caught up"),
+        default=12,
+        validators=[MaxValueValidator(60)],
+        help_text=_(
+            "When Celery Beat starts again, the monthly and quarterly reports missed over "
+            "this many months are produced."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("report settings")
+        verbose_name_plural = _("report settings")
+
+    def __str__(self):
+        return str(_("Report settings"))
