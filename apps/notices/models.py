@@ -26,6 +26,7 @@ class NoticeKind(models.TextChoices):
     MEETING = "meeting", _("Joint meeting")
     ACTION_ITEM = "action_item", _("Meeting action item")
     REPORT_READY = "report_ready", _("Report ready")
+    EXPORT_READY = "export_ready", _("Export ready")
 
 
 class DeliveryState(models.TextChoices):

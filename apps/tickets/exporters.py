@@ -1,12 +1,13 @@
 """Tickets as an Excel file, written row by row (openpyxl's write-only mode, with lxml)."""
 
+import io
 from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from apps.core.excel import append_row, start_sheet, workbook_bytes
+from apps.core.excel import append_row, start_sheet
 
 from .models import Ticket
 
@@ -71,6 +72,14 @@ def _cell(ticket, field, labels):
 
 def export_tickets(tickets) -> bytes:
     """The tickets of a queryset (already limited to what the person may see)."""
+    buffer = io.BytesIO()
+    write_tickets(tickets, buffer)
+    return buffer.getvalue()
+
+
+def write_tickets(tickets, target, *, progress=None, every=2000) -> int:
+    """Write the tickets to ``target`` (a path or a file); ``progress(n)`` is told how
+    many are written every ``every`` rows. Returns how many were written."""
     fields = [Ticket._meta.get_field(name) for name in FIELDS]
     headers = [str(f.verbose_name) for f in fields] + [_("Overdue now")]
     workbook = Workbook(write_only=True)
@@ -89,9 +98,14 @@ def export_tickets(tickets) -> bytes:
         .order_by("-received_at", "-id")
         .iterator(chunk_size=2000)
     )
+    written = 0
     for ticket in rows:
         overdue = ticket.is_overdue(now)
         append_row(
             sheet, [_cell(ticket, f, labels) for f in fields] + [_("Yes") if overdue else ""]
         )
-    return workbook_bytes(workbook)
+        written += 1
+        if progress and written % every == 0:
+            progress(written)
+    workbook.save(target)
+    return written
