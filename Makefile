@@ -31,11 +31,13 @@ reference-data: migrate
 
 demo-data: reference-data
 	$(DEMO_ENV) $(PY) manage.py create_demo_accounts
-	$(DEMO_ENV) $(PY) manage.py generate_demo_tickets --count 3000 --if-empty
+	$(DEMO_ENV) $(PY) manage.py generate_demo_tickets --count 5000 --if-empty
 	@# The first scan of the demo's overdue tickets: its emails go to var/mail/, not the terminal.
 	DJANGO_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend $(DEMO_ENV) $(PY) manage.py scan_overdue
 	@# Disputes raised from the demo's returned tickets, last quarter's meeting held, this one's drafted.
 	DJANGO_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend $(DEMO_ENV) $(PY) manage.py generate_demo_disputes --if-empty
+	@# Last month's and last quarter's reports, by the same code as Celery Beat's runs.
+	DJANGO_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend $(DEMO_ENV) $(PY) manage.py catch_up_reports --produce
 
 run:
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(DEMO_ENV) $(VENV)/bin/honcho -f Procfile start --port $(PORT)

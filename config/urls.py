@@ -9,6 +9,7 @@ from apps.directory.api import PublicUnitViewSet
 from apps.directory.views import directory
 from apps.disputes.api import DisputeViewSet, MeetingViewSet
 from apps.diversion.api import DiversionItemViewSet, DiversionListViewSet, LookupView
+from apps.reports.api import FiguresView
 from apps.tickets.api import TicketViewSet
 
 router = DefaultRouter()
@@ -25,6 +26,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("directory/", directory, name="directory"),
     path("api/v1/diversion/lookup", LookupView.as_view(), name="diversion-lookup"),
+    path("api/v1/reports/figures", FiguresView.as_view(), name="report-figures"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

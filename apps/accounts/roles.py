@@ -35,6 +35,7 @@ ROLE_PERMISSIONS = {
         ("workcalendar", "calendarday"): ("view", "add", "change", "delete"),
         ("tickets", "ticket"): ("view",),
         ("tickets", "supervisionnotice"): ("view",),
+        ("tickets", "ticketexport"): ("view",),  # one's own exports
         ("tickets", "deadlinepolicy"): ("view", "add", "change", "delete"),
         ("tickets", "deadlinerule"): ("view", "add", "change", "delete"),
         ("tickets", "supervisionpolicy"): ("view", "change"),
@@ -68,6 +69,7 @@ ROLE_PERMISSIONS = {
         ("diversion", "diversionitem"): ("view",),
         ("tickets", "ticket"): ("view",),
         ("tickets", "supervisionnotice"): ("view",),
+        ("tickets", "ticketexport"): ("view",),  # one's own exports
         # Positions and attendance are recorded on their own pages, not by changing the
         # dispute or the meeting; action items of the own unit are reported on (change).
         ("disputes", "jurisdictiondispute"): ("view",),
@@ -88,6 +90,7 @@ ROLE_PERMISSIONS = {
         ("diversion", "diversionitem"): ("view",),
         ("tickets", "ticket"): ("view",),
         ("tickets", "supervisionnotice"): ("view",),
+        ("tickets", "ticketexport"): ("view",),  # one's own exports
         ("tickets", "deadlinepolicy"): ("view",),
         ("tickets", "supervisionpolicy"): ("view",),
         ("disputes", "jurisdictiondispute"): ("view",),

@@ -95,12 +95,17 @@ class Region(models.Model):
         return chain
 
     def subtree_ids(self) -> list[int]:
-        """This region's id and those of all regions under it (a city with its counties)."""
-        ids, level = [self.pk], [self.pk]
-        while level:
-            level = list(Region.objects.filter(parent_id__in=level).values_list("pk", flat=True))
-            ids.extend(level)
-        return ids
+        """This region's id and those of all regions under it (a city with its counties);
+        kept on the instance, as a report asks it for every figure."""
+        if getattr(self, "_subtree_ids", None) is None:
+            ids, level = [self.pk], [self.pk]
+            while level:
+                level = list(
+                    Region.objects.filter(parent_id__in=level).values_list("pk", flat=True)
+                )
+                ids.extend(level)
+            self._subtree_ids = ids
+        return list(self._subtree_ids)
 
     def serves(self, other) -> bool:
         """Whether a unit of ``other`` may answer for this region: the region itself, one

@@ -14,11 +14,17 @@ from django.utils import timezone
 
 from apps.directory.models import Contact, Region, Unit
 from apps.disputes.models import ActionItem, JointMeeting, JurisdictionDispute
-from apps.disputes.workflow import DisputeStatus
+from apps.disputes.workflow import UNDECIDED
 from apps.diversion.models import DiversionItem, DiversionList
 from apps.diversion.selectors import diff_lists
 from apps.tickets.lifecycle import MILESTONE_FIELDS
-from apps.tickets.models import NoticeLevel, SupervisionNotice, Ticket, late_condition
+from apps.tickets.models import (
+    NoticeLevel,
+    SupervisionNotice,
+    Ticket,
+    late_condition,
+    reached_in,
+)
 
 from . import figures
 from .periods import Period
@@ -72,7 +78,11 @@ def breakdown(*, region: Region, period: Period, scheme, field: str) -> list[tup
 def daily(*, region: Region, period: Period) -> list[dict]:
     rows = {
         r["day"]: r
-        for r in grouped(period_rollups(region=region, first=period.first, last=period.last), "day")
+        for r in grouped(
+            period_rollups(region=region, first=period.first, last=period.last),
+            "day",
+            measures=["received", "completed"],
+        )
     }
     out, day = [], period.first
     while day <= period.last:
@@ -151,7 +161,11 @@ class Matter:
 
 
 def _counts_by_item(region, period):
-    rows = grouped(period_rollups(region=region, first=period.first, last=period.last), "item_code")
+    rows = grouped(
+        period_rollups(region=region, first=period.first, last=period.last),
+        "item_code",
+        measures=["received"],
+    )
     return {r["item_code"]: r["received"] for r in rows if r["received"]}
 
 
@@ -203,9 +217,21 @@ def rising(found: list[Matter], *, policy) -> list[Matter]:
     return candidates[: policy.rising_matters]
 
 
+OVERDUE_FIELDS = (
+    "external_id",
+    "source_platform",
+    "received_at",
+    "circular_at",
+    "region__name",
+    "unit__name",
+    *[f for pair in MILESTONE_FIELDS.values() for f in pair],
+)
+
+
 def overdue_tickets(*, region: Region, period: Period, now=None):
-    """Each ticket received in the period and late for a deadline, oldest first, with its
-    unit, its deadlines, how late it is and the supervision notices it had."""
+    """Each ticket received in the period and late for a deadline, oldest first, as a row
+    (``OVERDUE_FIELDS`` and ``notice_count``): tens of thousands in a busy quarter, so
+    plain values, not model instances."""
     now = now or timezone.now()
     start, end = local_day_bounds(period.first, period.last)
     notices = (
@@ -225,29 +251,18 @@ def overdue_tickets(*, region: Region, period: Period, now=None):
             late, region_id__in=region.subtree_ids(), received_at__gte=start, received_at__lt=end
         )
         .annotate(notice_count=Coalesce(Subquery(notices), 0))
-        .select_related("unit__region", "region")
-        .only(
-            "external_id",
-            "source_platform",
-            "received_at",
-            "status",
-            "circular_at",
-            "region__name",
-            "unit__name",
-            "unit__region__name",
-            *[f for pair in MILESTONE_FIELDS.values() for f in pair],
-        )
         .order_by("received_at", "id")
+        .values(*OVERDUE_FIELDS, "notice_count")
     )
 
 
-def lateness(ticket, now) -> timedelta:
-    """How far past its deadlines the ticket went: the largest overrun of any milestone
-    (to when it was reached, or to now)."""
+def lateness(row, now) -> timedelta:
+    """How far past its deadlines a ticket (a ``values()`` row) went: the largest overrun
+    of any milestone, to when it was reached or to now."""
     overruns = [
-        (ticket.milestone_reached_at(m) or now) - getattr(ticket, due)
+        (reached_in(row, m) or now) - row[due]
         for m, (due, _met) in MILESTONE_FIELDS.items()
-        if getattr(ticket, due) is not None
+        if row[due] is not None
     ]
     return max([timedelta(0), *overruns])
 
@@ -268,13 +283,7 @@ def disputes_and_meetings(*, region: Region, period: Period) -> dict:
         "raised": disputes.filter(**in_period("raised_at")).count(),
         "decided": disputes.filter(**in_period("decided_at")).count(),
         "implemented": disputes.filter(**in_period("implemented_at")).count(),
-        "open": disputes.filter(
-            status__in=[
-                DisputeStatus.RAISED,
-                DisputeStatus.IN_CONSULTATION,
-                DisputeStatus.ON_AGENDA,
-            ]
-        ).count(),
+        "open": disputes.filter(status__in=UNDECIDED).count(),
         "disputes": list(
             disputes.filter(Q(**in_period("raised_at")) | Q(**in_period("decided_at"))).order_by(
                 "raised_at"

@@ -86,7 +86,9 @@ def composite(t, scheme):
 _RECEIVED = _("tickets received in the period")
 _ON_TIME = _(
     "On time means no later than the deadline, which runs on the working calendar for "
-    "units that work office hours. Tickets without that deadline are left out."
+    "units that work office hours; reaching a later step by then counts too (a ticket "
+    "completed without a separate reply met the reply deadline). Tickets without that "
+    "deadline are left out."
 )
 
 FIGURES = [
@@ -220,8 +222,9 @@ FIGURES = [
         COUNT,
         _measure("late"),
         _(
-            "Received tickets late for any deadline: met after it, or still unmet past it "
-            "at the last refresh."
+            "Received tickets late for any deadline: reached after it, or still open and "
+            "past it at the last refresh (a returned ticket waiting to be re-routed is not "
+            "late; its next unit gets new deadlines)."
         ),
     ),
     Figure(

@@ -1,53 +1,54 @@
 """The row lists of the report workbook: the overdue tickets (the circular list), the
 disputes and meetings, and the list and contact changes of the period."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Platform
 from apps.core.excel import append_row
-from apps.tickets.lifecycle import MILESTONE_FIELDS
+from apps.tickets.lifecycle import MILESTONE_FIELDS, Milestone
 
 from . import content
 from .cells import MOMENT, formatted, local, new_sheet
 
 
 def overdue(book, region, period, now):
-    deadlines = [(m, due, met) for m, (due, met) in MILESTONE_FIELDS.items()]
-    labels = dict(
-        MILESTONE_FIELDS
-        and __import__("apps.tickets.lifecycle", fromlist=["Milestone"]).Milestone.choices
-    )
+    """The circular list: every overdue ticket of the period, its deadlines and how late.
+    Moments are written as plain values (Excel's date format), not one styled cell each:
+    a busy quarter has tens of thousands of rows."""
+    labels = dict(Milestone.choices)
     headers = [_("Ticket"), _("Source"), _("Region"), _("Unit"), _("Received at")]
-    for m, _due, _met in deadlines:
+    for milestone in MILESTONE_FIELDS:
         headers += [
-            _("%(milestone)s by") % {"milestone": labels[m]},
-            _("%(milestone)s at") % {"milestone": labels[m]},
+            _("%(milestone)s by") % {"milestone": labels[milestone]},
+            _("%(milestone)s at") % {"milestone": labels[milestone]},
         ]
     headers += [_("Late by (hours)"), _("Supervision notices"), _("Circulated (通报)")]
     sheet = new_sheet(book, _("Overdue and circulars"), headers, {_("Unit"): 24})
-    platforms = dict(Platform.choices)
+    platforms = {value: str(label) for value, label in Platform.choices}
+    moments = [f for pair in MILESTONE_FIELDS.values() for f in pair]
+    tz = timezone.get_current_timezone()
+
+    def wall_clock(moment):  # Excel has no time zones: the office's local time
+        return moment.astimezone(tz).replace(tzinfo=None) if moment else None
+
+    circulated = _("Yes")
     written = 0
-    for t in content.overdue_tickets(region=region, period=period, now=now).iterator(
-        chunk_size=2000
+    for row in content.overdue_tickets(region=region, period=period, now=now).iterator(
+        chunk_size=5000
     ):
-        moments = []
-        for _m, due, met in deadlines:
-            moments += [
-                formatted(sheet, local(getattr(t, due)), MOMENT) if getattr(t, due) else "",
-                formatted(sheet, local(getattr(t, met)), MOMENT) if getattr(t, met) else "",
-            ]
         append_row(
             sheet,
             [
-                t.external_id,
-                str(platforms.get(t.source_platform, t.source_platform)),
-                t.region.name,
-                t.unit.name,
-                formatted(sheet, local(t.received_at), MOMENT),
-                *moments,
-                formatted(sheet, round(content.lateness(t, now).total_seconds() / 3600, 1), "0.0"),
-                t.notice_count,
-                _("Yes") if t.circular_at else "",
+                row["external_id"],
+                platforms.get(row["source_platform"], row["source_platform"]),
+                row["region__name"],
+                row["unit__name"],
+                wall_clock(row["received_at"]),
+                *[wall_clock(row[f]) for f in moments],
+                round(content.lateness(row, now).total_seconds() / 3600, 1),
+                row["notice_count"],
+                circulated if row["circular_at"] else "",
             ],
         )
         written += 1

@@ -10,9 +10,6 @@ leaves no half-written file behind, and a run left running past the policy's lim
 queued again.
 """
 
-import logging
-import os
-import uuid
 from datetime import timedelta
 
 from django.core.files.storage import default_storage
@@ -24,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
+from apps.core.jobs import claim_job, record_failure, write_in_place
 from apps.directory.models import Region
 from apps.notices.models import NoticeKind
 from apps.notices.services import Draft, issue, recipients_of_accounts, staff_recipients
@@ -34,8 +32,6 @@ from .models.runs import report_path
 from .periods import Period, previous_month, previous_quarter
 from .selectors import scheme_for
 
-logger = logging.getLogger(__name__)
-
 
 def _start(run_id):
     from .tasks import produce_report  # the task module imports this one
@@ -43,18 +39,24 @@ def _start(run_id):
     transaction.on_commit(lambda: produce_report.delay(run_id))
 
 
+def _create(*, period: Period, region: Region, revision: int, requested_by=None) -> ReportRun:
+    """One INSERT, in its own savepoint: a taken revision raises ``IntegrityError``."""
+    with transaction.atomic():
+        return ReportRun.objects.create(
+            kind=period.kind,
+            region=region,
+            first_day=period.first,
+            last_day=period.last,
+            revision=revision,
+            requested_by=requested_by,
+        )
+
+
 def schedule_run(*, period: Period, region: Region) -> ReportRun | None:
     """Celery Beat's run of ``period`` for ``region``: revision 1, once; None when it
     exists already."""
     try:
-        with transaction.atomic():
-            run = ReportRun.objects.create(
-                kind=period.kind,
-                region=region,
-                first_day=period.first,
-                last_day=period.last,
-                revision=1,
-            )
+        run = _create(period=period, region=region, revision=1)
     except IntegrityError:
         return None
     _start(run.pk)
@@ -69,15 +71,9 @@ def request_run(*, period: Period, region: Region, requested_by) -> ReportRun:
         )
         revision = (same.aggregate(top=Max("revision"))["top"] or 0) + 1
         try:
-            with transaction.atomic():
-                run = ReportRun.objects.create(
-                    kind=period.kind,
-                    region=region,
-                    first_day=period.first,
-                    last_day=period.last,
-                    revision=revision,
-                    requested_by=requested_by,
-                )
+            run = _create(
+                period=period, region=region, revision=revision, requested_by=requested_by
+            )
         except IntegrityError:  # someone took that revision a moment ago: the next one
             continue
         _start(run.pk)
@@ -136,37 +132,25 @@ def catch_up(now=None) -> list[ReportRun]:
     return schedule_periods(months + quarters)
 
 
-def produce(run_id: int, *, now=None) -> bool:
+def produce(run_id: int) -> bool:
     """Write the report of a queued run; False when another worker has it."""
     from .workbook import write_report  # the workbook reads the runs' models
 
-    started = now or timezone.now()
-    if not ReportRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=started, progress=0, error=""
-    ):
+    mine = claim_job(ReportRun, run_id)
+    if mine is None:
         return False
-    mine = ReportRun.objects.filter(pk=run_id, status=RunStatus.RUNNING, started_at=started)
     run = ReportRun.objects.select_related("region").get(pk=run_id)
-    name = default_storage.get_available_name(report_path(run, run.file_name()))
-    final = default_storage.path(name)
-    partial = f"{final}.{uuid.uuid4().hex}.part"
     try:
         rollups.refresh_changed()
         scheme = scheme_for(run.last_day)
-        os.makedirs(os.path.dirname(final), exist_ok=True)
-        counts = write_report(
-            run, scheme, partial, progress=lambda p: mine.update(progress=min(p, 99))
+        name, counts = write_in_place(
+            report_path(run, run.file_name()),
+            lambda path: write_report(
+                run, scheme, path, progress=lambda p: mine.update(progress=min(p, 99))
+            ),
         )
-        os.replace(partial, final)
     except Exception as exc:
-        logger.exception("Report run %s failed", run_id)
-        if os.path.exists(partial):
-            os.remove(partial)
-        mine.update(
-            status=RunStatus.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-            finished_at=timezone.now(),
-        )
+        record_failure(mine, exc)
         return False
     with transaction.atomic():
         if not mine.update(
@@ -177,7 +161,7 @@ def produce(run_id: int, *, now=None) -> bool:
             row_counts=counts,
             scheme=scheme,
         ):
-            os.remove(final)  # given up on and run again meanwhile: that run's file counts
+            default_storage.delete(name)  # given up on and run again meanwhile: that one counts
             return False
         run.refresh_from_db()
         issue(_ready_notice(run))

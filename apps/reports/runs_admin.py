@@ -5,19 +5,18 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.http import HttpResponseNotAllowed
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core.admin import stored_file_response
-from apps.core.excel import XLSX
+from apps.core.jobs_admin import JobAdminMixin
 
-from . import runs
+from . import dashboard, runs
 from .models import ReportKind, ReportRun, RunStatus
 from .periods import Period
 
@@ -58,12 +57,17 @@ class RevisionFilter(admin.SimpleListFilter):
         return [("all", _("All revisions"))]
 
     def choices(self, changelist):
+        # No "All" entry: without a choice the list shows the latest revisions.
         yield {
             "selected": self.value() is None,
             "query_string": changelist.get_query_string(remove=[self.parameter_name]),
             "display": _("Latest revision"),
         }
-        yield from super().choices(changelist)
+        yield {
+            "selected": self.value() == "all",
+            "query_string": changelist.get_query_string({self.parameter_name: "all"}),
+            "display": _("All revisions"),
+        }
 
     def queryset(self, request, queryset):
         if self.value() == "all":
@@ -82,7 +86,7 @@ class RevisionFilter(admin.SimpleListFilter):
 
 
 @admin.register(ReportRun)
-class ReportRunAdmin(admin.ModelAdmin):
+class ReportRunAdmin(JobAdminMixin, admin.ModelAdmin):
     form = SpecialReportForm
     list_display = (
         "region",
@@ -116,6 +120,7 @@ class ReportRunAdmin(admin.ModelAdmin):
         "download",
     )
     change_list_template = "admin/reports/reportrun/change_list.html"
+    download_url_name = "reports_reportrun_download"
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
@@ -155,27 +160,12 @@ class ReportRunAdmin(admin.ModelAdmin):
     def period_label(self, obj):
         return obj.period.label()
 
-    @admin.display(description=gettext_lazy("status"), ordering="status")
-    def state(self, obj):
-        if obj.status == RunStatus.RUNNING:
-            return _("Running, %(progress)d%%") % {"progress": obj.progress}
-        if obj.status == RunStatus.FAILED:
-            return format_html('<span class="errornote-inline">{}</span>', obj.get_status_display())
-        return obj.get_status_display()
-
     @admin.display(description=gettext_lazy("time taken"))
     def took(self, obj):
         duration = obj.duration
         return (
             _("%(seconds).1f s") % {"seconds": duration / timedelta(seconds=1)} if duration else "—"
         )
-
-    @admin.display(description=gettext_lazy("download"))
-    def download(self, obj):
-        if obj.status != RunStatus.DONE or not obj.file:
-            return "—"
-        url = reverse("admin:reports_reportrun_download", args=[obj.pk])
-        return format_html('<a class="button" href="{}">{}</a>', url, _("Download"))
 
     @admin.action(description=gettext_lazy("Produce again (a new revision)"), permissions=["add"])
     def rerun(self, request, queryset):
@@ -192,28 +182,35 @@ class ReportRunAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path(
-                "<int:pk>/download/",
-                view(self.download_view),
-                name="reports_reportrun_download",
-            ),
+            path("dashboard/", view(self.dashboard_view), name="reports_reportrun_dashboard"),
             *super().get_urls(),
         ]
 
-    def download_view(self, request, pk):
+    def job_file_name(self, obj):
+        return obj.file_name()
+
+    def dashboard_view(self, request):
+        """The month or quarter so far of a region: read-only, from the rollups."""
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
         if not self.has_view_permission(request):
-            raise Http404
-        run = get_object_or_404(self.get_queryset(request), pk=pk, status=RunStatus.DONE)
-        if not run.file:
-            raise Http404
-        return stored_file_response(run.file, content_type=XLSX, name=run.file_name())
-
-    def changelist_view(self, request, extra_context=None):
-        busy = (
-            self.get_queryset(request)
-            .filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
-            .exists()
-        )
-        return super().changelist_view(request, {**(extra_context or {}), "refresh": busy})
+            raise PermissionDenied
+        regions = dashboard.dashboard_regions()
+        chosen = request.GET.get("region", "")
+        region = next((r for r in regions if str(r.pk) == chosen), regions[0] if regions else None)
+        choice = request.GET.get("period", "month")
+        if not dashboard.valid_period_choice(choice):
+            choice = "month"
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Dashboard"),
+            "opts": self.model._meta,
+            "regions": regions,
+            "period_choices": dashboard.PERIOD_CHOICES,
+            "period_choice": choice,
+        }
+        if region is not None:
+            period = dashboard.dashboard_period(choice, timezone.localdate())
+            context.update(dashboard.dashboard(region=region, period=period))
+            context["chart_data"] = dashboard.chart_data(context)
+        return TemplateResponse(request, "admin/reports/dashboard.html", context)

@@ -25,9 +25,10 @@ def totals(rows) -> dict:
     return rows.aggregate(**SUMS)
 
 
-def grouped(rows, *fields) -> list[dict]:
-    """Every measure summed per value of ``fields``."""
-    return list(rows.values(*fields).annotate(**SUMS).order_by(*fields))
+def grouped(rows, *fields, measures=MEASURES) -> list[dict]:
+    """The ``measures`` (every one by default) summed per value of ``fields``."""
+    sums = {m: SUMS[m] for m in measures}
+    return list(rows.values(*fields).annotate(**sums).order_by(*fields))
 
 
 def scheme_for(last: date) -> AssessmentScheme:

@@ -5,12 +5,12 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import (
-    AutocompleteFilter,
     BigTableAdminMixin,
     SingletonAdmin,
     TimelineHistoryMixin,
@@ -18,50 +18,19 @@ from apps.core.admin import (
 from apps.core.excel import xlsx_response
 from apps.directory.models import Unit
 
-from . import services, supervision
+from . import big_exports, services, supervision
+from .admin_filters import (
+    ItemCodeFilter,
+    OverdueFilter,
+    ReceivedFilter,
+    RegionScopeFilter,
+    RoutingFilter,
+    UnitFilter,
+)
 from .exporters import EXPORT_LIMIT, export_tickets
 from .handling_admin import UnitHandlingMixin
 from .models import DeadlinePolicy, DeadlineRule, SupervisionPolicy, Ticket, TicketEvent
 from .supervision_admin import SupervisionNoticeInline
-
-
-class UnitFilter(AutocompleteFilter):
-    title = _("responsible unit")
-    field_name = "unit"
-
-
-class OverdueFilter(admin.SimpleListFilter):
-    title = _("deadline")
-    parameter_name = "overdue"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Overdue")), ("soon", _("Due soon")), ("no", _("Not overdue"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.overdue()
-        if self.value() == "soon":
-            return queryset.due_soon()
-        if self.value() == "no":
-            return queryset.not_overdue()
-        return queryset
-
-
-class ReceivedFilter(admin.SimpleListFilter):
-    title = _("received")
-    parameter_name = "received"
-    PERIODS = {"today": 0, "7d": 7, "30d": 30}
-
-    def lookups(self, request, model_admin):
-        return [("today", _("Today")), ("7d", _("Past 7 days")), ("30d", _("Past 30 days"))]
-
-    def queryset(self, request, queryset):
-        if self.value() in self.PERIODS:
-            start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-            return queryset.filter(
-                received_at__gte=start - timezone.timedelta(days=self.PERIODS[self.value()])
-            )
-        return queryset
 
 
 class TicketEventInline(admin.TabularInline):
@@ -121,6 +90,9 @@ class TicketAdmin(UnitHandlingMixin, TimelineHistoryMixin, BigTableAdminMixin, a
         UnitFilter,
         ReceivedFilter,
         "region",
+        RegionScopeFilter,
+        RoutingFilter,
+        ItemCodeFilter,
     )
     # Declared for the search box; get_search_results decides what a term matches.
     search_fields = ("external_id", "summary")
@@ -267,13 +239,23 @@ class TicketAdmin(UnitHandlingMixin, TimelineHistoryMixin, BigTableAdminMixin, a
     @admin.action(description=_("Export to Excel"), permissions=["view"])
     def export_xlsx(self, request, queryset):
         # The queryset is what this person may see (get_queryset): a liaison exports the
-        # own unit's tickets. Counting at most one row past the limit stays cheap.
+        # own unit's tickets. Counting at most one row past the limit stays cheap. More
+        # than a request can write is made by a worker, from the list's own filters.
         if queryset[: EXPORT_LIMIT + 1].count() > EXPORT_LIMIT:
+            export = big_exports.request_export(user=request.user, query=dict(request.GET.lists()))
             self.message_user(
                 request,
-                _("More than %(n)s tickets are selected: narrow the list with the filters.")
-                % {"n": f"{EXPORT_LIMIT:,}"},
-                messages.ERROR,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _(
+                        "More than %(n)s tickets: the export is made in the background and "
+                        "its download link comes to your inbox."
+                    )
+                    % {"n": f"{EXPORT_LIMIT:,}"},
+                    reverse("admin:tickets_ticketexport_change", args=[export.pk]),
+                    _("See its progress"),
+                ),
+                messages.SUCCESS,
             )
             return None
         name = _("tickets-%(moment)s.xlsx") % {"moment": f"{timezone.localtime():%Y%m%d-%H%M}"}
@@ -399,3 +381,7 @@ class SupervisionPolicyAdmin(SingletonAdmin):
         "escalate_after_minutes",
         "circulate_after_minutes",
     )
+
+
+# The big exports have their own page.
+from . import exports_admin  # noqa: E402, F401

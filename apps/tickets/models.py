@@ -205,10 +205,21 @@ def overdue_condition(now=None) -> Q:
 def reached_at(milestone):
     """When the ticket reached ``milestone`` or went past it: a ticket completed without
     a reply, or replied to without an on-site visit, met those deadlines by then. (The
-    same rule for one ticket in Python: ``Ticket.milestone_reached_at``.)"""
+    same rule for one ticket in Python: ``reached_in``.)"""
     order = list(MILESTONE_FIELDS)
     later = [F(MILESTONE_FIELDS[m][1]) for m in order[order.index(milestone) :]]
     return Coalesce(*later) if len(later) > 1 else later[0]
+
+
+def reached_in(values, milestone):
+    """``reached_at`` for one ticket read as a mapping (a ``values()`` row): when it
+    reached ``milestone`` or went past it, or None."""
+    order = list(MILESTONE_FIELDS)
+    for later in order[order.index(milestone) :]:
+        moment = values.get(MILESTONE_FIELDS[later][1])
+        if moment is not None:
+            return moment
+    return None
 
 
 def late_condition(milestone, now=None) -> Q:
@@ -406,15 +417,6 @@ class Ticket(models.Model):
     def is_overdue(self, now=None) -> bool:
         """The row-level form of ``TicketQuerySet.overdue``."""
         return self.next_due_at is not None and self.next_due_at < (now or timezone.now())
-
-    def milestone_reached_at(self, milestone):
-        """When the ticket reached ``milestone`` or went past it (``reached_at`` in SQL)."""
-        order = list(MILESTONE_FIELDS)
-        for later in order[order.index(milestone) :]:
-            moment = getattr(self, MILESTONE_FIELDS[later][1])
-            if moment is not None:
-                return moment
-        return None
 
     def unmet_deadlines(self):
         """{milestone: deadline} for milestones with a deadline and not yet met."""
@@ -650,3 +652,6 @@ class SupervisionNotice(YearNumbered, models.Model):
 
     def __str__(self):
         return self.number
+
+
+from .export_models import TicketExport  # noqa: E402, F401  (a model of this app)

@@ -16,6 +16,7 @@ from django_celery_beat.models import (
 )
 from rest_framework.authtoken.models import TokenProxy
 
+from apps.core.jobs import JobStatus
 from apps.directory.models import ContactConfirmationPolicy, ContactRole, Region
 from apps.disputes.meetings import confirm, create_meeting
 from apps.disputes.models import (
@@ -34,7 +35,7 @@ from apps.notices.services import Draft, Recipient, issue
 from apps.reports.models import AssessmentScheme, ReportKind, ReportPolicy, ReportRun, RunStatus
 from apps.tickets import supervision
 from apps.tickets.ingest import ingest
-from apps.tickets.models import DeadlinePolicy, SupervisionPolicy, TicketAttachment
+from apps.tickets.models import DeadlinePolicy, SupervisionPolicy, TicketAttachment, TicketExport
 from apps.workcalendar.models import CalendarDay, WorkingPeriod
 from tests.factories import ContactFactory, DiversionItemFactory, DiversionListFactory
 
@@ -101,6 +102,12 @@ def _meetings(staff, unit, other_unit):
         attachment.file.save("纪要.pdf", ContentFile(b"%PDF-1.4 minutes"), save=True)
         found[f"{key}_minutes_file"] = attachment
     return found
+
+
+def _staff_export(staff):
+    export = TicketExport.objects.create(requested_by=staff, status=JobStatus.DONE, rows=2)
+    export.file.save("门禁导出.xlsx", ContentFile(b"PK not really a workbook"), save=True)
+    return export
 
 
 def _report_run(region):
@@ -202,6 +209,7 @@ def objects(users, unit, other_unit, settings, tmp_path):
         ),
         "report_policy": ReportPolicy.current(),
         "report_run": _report_run(unit.region),
+        "staff_export": _staff_export(users["staff"]),
         **_meetings(users["staff"], unit, other_unit),
         "proposal": DisputeProposal.objects.create(
             region=unit.region, item_code="H2P-900", returning_units=2, reroutes=0, evidence_count=1

@@ -94,6 +94,12 @@ MODEL_DOORS = {
     ("reports.assessmentscheme", "scheme_in_force"): {"staff": "LAVH", "leader": "LVH"},
     ("reports.assessmentscheme", "future_scheme"): {"staff": "LAVCH", "leader": "LVH"},
     ("reports.reportpolicy", "report_policy"): {"staff": "LVCH", "leader": "LVH"},
+    # Each person's own big exports (staff's here): seen, never changed or deleted.
+    ("tickets.ticketexport", "staff_export"): {
+        "staff": "LVH",
+        "liaison": "L",
+        "leader": "L",
+    },
     # Reports are produced (add: a special report), never changed or deleted.
     ("reports.reportrun", "report_run"): {"staff": "LAVH", "leader": "LAVH"},
     # Meetings are numbered: never deleted. Attendance of the own unit has its own page.
@@ -183,8 +189,12 @@ CUSTOM_DOORS = [
     ("disputes_jointmeeting_pack", "own_meeting:docx", "POST", ""),
     ("disputes_jointmeeting_attachment", "own_minutes_file", "GET", "staff liaison leader"),
     ("disputes_jointmeeting_attachment", "own_minutes_file", "POST", ""),
+    ("tickets_ticketexport_download", "staff_export", "GET", "staff"),
+    ("tickets_ticketexport_download", "staff_export", "POST", ""),
     ("reports_reportrun_download", "report_run", "GET", "staff leader"),
     ("reports_reportrun_download", "report_run", "POST", ""),
+    ("reports_reportrun_dashboard", None, "GET", "staff leader"),
+    ("reports_reportrun_dashboard", None, "POST", ""),
     ("disputes_jointmeeting_attachment", "other_minutes_file", "GET", "staff leader"),
     ("auth_user_password_change", "leader_user", "GET", "staff"),
     ("auth_user_password_change", "leader_user", "POST", "staff"),

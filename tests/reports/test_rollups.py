@@ -1,7 +1,7 @@
 """The daily rollups: each ticket counted on the day it was received (Asia/Shanghai),
 under its unit, with what has happened to it since, and kept current by the refresh."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -125,3 +125,16 @@ def test_the_refresh_task_is_on_the_beat_schedule(db):
     task = PeriodicTask.objects.get(task="apps.reports.tasks.refresh_rollups")
     assert task.enabled and task.interval.every == 10
     assert timezone.get_current_timezone_name() == "Asia/Shanghai"
+
+
+def test_a_deadline_over_a_holiday_counts_on_the_working_calendar(make_ticket, region):
+    """An office-hours unit's ticket of 30 September, 16:00: its two working hours to sign
+    run over the National Day holiday to 8 October, 09:00 (the calendar's 2026 holidays),
+    so signing at 08:50 on the 8th is on time; in the September figures."""
+    office = UnitFactory(region=region, name="市民政局", linkage_tier=3)
+    ticket = make_ticket(received_at=local(date(2026, 9, 30), 16), unit=office)
+    assert ticket.sign_by == local(date(2026, 10, 8), 9)
+    services.record_event(ticket, E.SIGNED, local(date(2026, 10, 8), 8, 50))
+    rollups.rebuild(date(2026, 9, 1), date(2026, 9, 30))
+    september = rows(region, date(2026, 9, 1), date(2026, 9, 30), unit=office)
+    assert (september["sign_due"], september["signed_on_time"]) == (1, 1)

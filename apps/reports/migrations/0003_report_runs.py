@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('first_day', models.DateField(verbose_name='from')),
                 ('last_day', models.DateField(verbose_name='to')),
                 ('revision', models.PositiveSmallIntegerField(default=1, verbose_name='revision')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=16, verbose_name='status')),
+                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Produced'), ('failed', 'Production failed')], default='queued', max_length=16, verbose_name='status')),
                 ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
                 ('error', models.TextField(blank=True, verbose_name='error')),
                 ('file', models.FileField(blank=True, upload_to=apps.reports.models.runs.report_path, verbose_name='file')),

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.jobs import JobStatus
+
 from ..periods import Period
 
 
@@ -14,11 +16,8 @@ class ReportKind(models.TextChoices):
     SPECIAL = "special", _("Special report")
 
 
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+# A report run is a background job like a big export: the same four states.
+RunStatus = JobStatus
 
 
 class ReportRunQuerySet(models.QuerySet):

@@ -322,7 +322,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--start",
             type=date.fromisoformat,
-            help="first day received, YYYY-MM-DD (default: 90 days before --end)",
+            help=(
+                "first day received, YYYY-MM-DD (default: 90 days before --end, or the start "
+                "of the quarter before, if earlier: the demo's quarterly report is whole)"
+            ),
         )
         parser.add_argument(
             "--end",
@@ -380,7 +383,7 @@ class Command(BaseCommand):
         # call_command(..., start="2026-01-01") passes the option unparsed.
         start, end = (date.fromisoformat(d) if isinstance(d, str) else d for d in (start, end))
         end = end or timezone.localdate(now)
-        start = start or end - timedelta(days=90)
+        start = start or min(end - timedelta(days=90), _previous_quarter_start(end))
         period_start = timezone.make_aware(datetime.combine(start, datetime.min.time()))
         period_end = min(
             timezone.make_aware(datetime.combine(end + timedelta(days=1), datetime.min.time())),
@@ -800,3 +803,9 @@ class Generator:
             gap = timedelta(minutes=rng.uniform(2, 45))  # an earlier step ran late
         gap = max(gap, timedelta(seconds=60))
         return (cursor + gap).replace(microsecond=0)
+
+
+def _previous_quarter_start(day: date) -> date:
+    this_quarter = day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    before = this_quarter - timedelta(days=1)
+    return before.replace(month=(before.month - 1) // 3 * 3 + 1, day=1)
