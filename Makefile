@@ -6,7 +6,7 @@ DEMO_ENV := DJANGO_DEBUG=True
 # The demo's web port: `make demo PORT=8010`.
 PORT ?= 8000
 
-.PHONY: demo test install install-test lint migrate reference-data demo-data run browser-test bench bench-tickets clean
+.PHONY: demo test install install-test lint migrate reference-data demo-data run browser-test bench bench-tickets bench-reports clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,11 @@ bench-tickets: install
 	$(DEMO_ENV) $(PY) bench/tickets_scan.py
 	$(DEMO_ENV) $(PY) bench/tickets_admin.py
 	$(DEMO_ENV) $(PY) bench/tickets_ingest.py
+
+# PostgreSQL, after bench-tickets made the million tickets; compares with django-import-export.
+bench-reports: install
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(DEMO_ENV) $(PY) bench/reports.py
 
 clean:
 	rm -rf var staticfiles

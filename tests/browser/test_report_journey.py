@@ -82,7 +82,8 @@ def test_leadership_compares_the_dashboard_with_a_special_report(
     screenshot("reports-leader")
     with page.expect_download() as download:
         page.click("a.button:has-text('下载')")
-    book = load_workbook(download.value.path())
+    with open(download.value.path(), "rb") as handle:  # a temporary name, no .xlsx
+        book = load_workbook(handle)
     overview = {row[0]: row[1:] for row in book["总体情况"].iter_rows(values_only=True) if row[0]}
     assert str(overview["受理工单数"][0]) == shown_received
     assert f"{overview['响应率'][0] * 100:.1f}%" == shown_response
