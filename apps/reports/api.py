@@ -10,9 +10,8 @@ from rest_framework.views import APIView
 from apps.directory.models import Region
 
 from . import figures
+from .models import ReportPolicy
 from .selectors import period_rollups, scheme_for, totals
-
-LONGEST = 366 * 2
 
 
 class FiguresQuery(serializers.Serializer):
@@ -29,8 +28,9 @@ class FiguresQuery(serializers.Serializer):
     def validate(self, data):
         if data["start"] > data["end"]:
             raise ValidationError({"end": "The end comes before the start."})
-        if (data["end"] - data["start"]).days >= LONGEST:
-            raise ValidationError({"end": f"At most {LONGEST} days at once."})
+        longest = ReportPolicy.current().longest_period_days
+        if (data["end"] - data["start"]).days + 1 > longest:
+            raise ValidationError({"end": f"At most {longest} days at once (report settings)."})
         return data
 
 

@@ -132,8 +132,9 @@ def catch_up(now=None) -> list[ReportRun]:
     return schedule_periods(months + quarters)
 
 
-def produce(run_id: int) -> bool:
-    """Write the report of a queued run; False when another worker has it."""
+def produce(run_id: int, *, refresh: bool = True) -> bool:
+    """Write the report of a queued run; False when another worker has it. The rollups
+    are brought up to date first, unless the caller just did (a batch of runs)."""
     from .workbook import write_report  # the workbook reads the runs' models
 
     mine = claim_job(ReportRun, run_id)
@@ -141,7 +142,8 @@ def produce(run_id: int) -> bool:
         return False
     run = ReportRun.objects.select_related("region").get(pk=run_id)
     try:
-        rollups.refresh_changed()
+        if refresh:
+            rollups.refresh_changed()
         scheme = scheme_for(run.last_day)
         name, counts = write_in_place(
             report_path(run, run.file_name()),

@@ -17,11 +17,8 @@ from django.utils.translation import gettext_lazy
 from apps.core.jobs_admin import JobAdminMixin
 
 from . import dashboard, runs
-from .models import ReportKind, ReportRun, RunStatus
+from .models import ReportKind, ReportPolicy, ReportRun, RunStatus
 from .periods import Period
-
-# A special report covers at most this many days (a year and a leap day).
-LONGEST_SPECIAL = 366
 
 
 class SpecialReportForm(forms.ModelForm):
@@ -41,10 +38,10 @@ class SpecialReportForm(forms.ModelForm):
                 self.add_error("last_day", _("The end comes before the start."))
             elif last > timezone.localdate():
                 self.add_error("last_day", _("The period cannot end after today."))
-            elif (last - first).days + 1 > LONGEST_SPECIAL:
+            elif (last - first).days + 1 > (longest := ReportPolicy.current().longest_period_days):
                 self.add_error(
                     "last_day",
-                    _("A special report covers at most %(days)d days.") % {"days": LONGEST_SPECIAL},
+                    _("A special report covers at most %(days)d days.") % {"days": longest},
                 )
         return data
 

@@ -104,7 +104,11 @@ def _overview(book, run, scheme):
 
 
 def _daily(book, region, period):
-    sheet = new_sheet(book, _("Daily volume"), [_("Day"), _("Received"), _("Completed")])
+    sheet = new_sheet(
+        book,
+        _("Daily volume"),
+        [_("Day"), *(str(figures.BY_KEY[k].label) for k in ("received", "completed"))],
+    )
     days = content.daily(region=region, period=period)
     for d in days:
         append_row(sheet, [formatted(sheet, d["day"], DAY), d["received"], d["completed"]])

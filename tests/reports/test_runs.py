@@ -203,3 +203,13 @@ def test_the_report_schedules_run_at_one_in_the_morning_shanghai_time(db):
 
 def test_day_is_the_fixture_month():
     assert (DAY.year, DAY.month) == (2026, 11)
+
+
+def test_the_demo_command_produces_what_it_queued(week, region, capsys):
+    call_command("catch_up_reports", "--produce")
+    november = ReportRun.objects.get(kind="monthly", region=region, first_day=NOVEMBER.first)
+    assert november.status == RunStatus.DONE and november.file
+    assert "已生成" in capsys.readouterr().out
+    daily = sheet_rows(november, "每日走势")
+    assert daily[0] == ["日期", "受理工单数", "办结数"]
+    assert sum(row[1] for row in daily[1:]) == 4

@@ -90,6 +90,12 @@ class ReportPolicy(SingletonModel):
         _("rising matters listed"), default=10, validators=[MaxValueValidator(200)]
     )
 
+    longest_period_days = models.PositiveIntegerField(
+        _("longest special report (days)"),
+        default=366,
+        validators=[MaxValueValidator(3660)],
+        help_text=_("A special report, or the figures asked over the API, cover at most this."),
+    )
     stale_after_minutes = models.PositiveIntegerField(
         _("a running report is given up after (minutes)"),
         default=30,
