@@ -58,3 +58,11 @@ def test_a_bad_query_is_a_400_naming_what_is_wrong(api, region, staff_user, para
     answer = figures(api, staff_user, **params)
     assert answer.status_code == 400
     assert named in answer.content.decode()
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_figures_are_read_only_for_everyone(api, week, region, users, method):
+    for user in [*users.values(), None]:
+        api.force_authenticate(user)
+        answer = getattr(api, method)("/api/v1/reports/figures", {"region": region.division_code})
+        assert answer.status_code in (401, 403, 405), (user, method, answer.status_code)
