@@ -49,7 +49,7 @@ def test_the_dashboard_shows_last_months_figures_as_the_workbook_does(
     assert overview["响应率"][0] == 0.5 and overview["满意率"][0] == pytest.approx(0.95)
 
 
-def test_each_figure_links_to_the_tickets_behind_it(client, week, region, staff_user):
+def test_each_figure_links_to_the_tickets_behind_it(client, week, region, police, staff_user):
     rollups.refresh_changed()
     client.force_login(staff_user)
     page = client.get(
@@ -63,6 +63,11 @@ def test_each_figure_links_to_the_tickets_behind_it(client, week, region, staff_
     everything = re.search(r'href="([^"]*received=2026-11-01~2026-11-30[^"]*)"', page).group(1)
     listed = client.get(everything.replace("&amp;", "&"))
     assert listed.context["cl"].result_count == Ticket.objects.count() == 4
+    police_row = re.search(rf'href="([^"]*unit__id__exact={police.pk}[^"]*)"', page).group(1)
+    listed = client.get(police_row.replace("&amp;", "&"))
+    assert {t.external_id for t in listed.context["cl"].result_list} == {
+        week[k].external_id for k in "abd"
+    }
 
 
 def test_a_malformed_period_in_a_link_is_a_clear_refusal_not_an_error(client, staff_user):

@@ -1,6 +1,9 @@
+from urllib.parse import urlencode
+
 from django import template
 
 from apps.reports import figures
+from apps.reports.dashboard import tickets_link
 
 register = template.Library()
 
@@ -20,7 +23,4 @@ def figure_value(value, figure):
 @register.simple_tag
 def ticket_link(region, period, **extra):
     """The ticket list behind a ranking row or a matter."""
-    from apps.reports.dashboard import tickets_link
-
-    link = tickets_link(region, period)
-    return link + "".join(f"&{k}={v}" for k, v in extra.items())
+    return tickets_link(region, period) + "&" + urlencode(extra)
