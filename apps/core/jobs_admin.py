@@ -1,6 +1,8 @@
 """The admin side of background files (reports, big exports): one way to show a job's
 state, offer its download and keep its list fresh while it is being made."""
 
+import os
+
 from django.contrib import admin
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
@@ -16,14 +18,15 @@ from .jobs import JobStatus
 
 class JobAdminMixin:
     """For a model with ``status``, ``progress`` and ``file``. Subclasses name their
-    download URL (``download_url_name``) and the file's download name (``job_file_name``);
-    the download is GET only, to whoever may see the row (``get_queryset``)."""
+    download URL (``download_url_name``); the download is GET only, to whoever may see the
+    row (``get_queryset``), under the stored file's name unless ``job_file_name`` says
+    otherwise."""
 
     download_url_name: str
     change_list_template = "admin/job_change_list.html"
 
     def job_file_name(self, obj) -> str:
-        raise NotImplementedError
+        return os.path.basename(obj.file.name)
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def state(self, obj):

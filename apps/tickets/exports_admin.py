@@ -38,6 +38,3 @@ class TicketExportAdmin(JobAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def job_file_name(self, obj):
-        return f"tickets-{obj.pk}.xlsx"

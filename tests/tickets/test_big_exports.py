@@ -58,6 +58,7 @@ def test_a_big_export_is_made_in_the_background_from_the_lists_filters(
     assert list(notice.recipients.values_list("user_id", flat=True).distinct()) == [staff_user.pk]
     download = client.get(notice.link)
     assert download.status_code == 200
+    assert f'filename="tickets-{export.pk}.xlsx"' in download["Content-Disposition"]
     content = b"".join(download.streaming_content)
     rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
     assert len(rows) == 4  # the header and the three general tickets
