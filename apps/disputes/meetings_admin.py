@@ -10,23 +10,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import (
-    Http404,
-    HttpResponse,
-    HttpResponseNotAllowed,
-    HttpResponseRedirect,
-)
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import errors_into_form, stored_file_response
-from apps.core.excel import XLSX
+from apps.core.admin import errors_into_form
 
-from . import meetings, pack
+from . import meetings, minutes
+from .meeting_files_admin import MeetingFilesMixin
 from .meeting_forms import (
     ActionItemForm,
     AgendaDisputeForm,
@@ -41,8 +35,6 @@ from .models import (
     MeetingStatus,
     MinutesAttachment,
 )
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class MeetingInline:
@@ -128,7 +120,7 @@ class ActionItemInline(admin.TabularInline):
 
 
 @admin.register(JointMeeting)
-class JointMeetingAdmin(admin.ModelAdmin):
+class JointMeetingAdmin(MeetingFilesMixin, admin.ModelAdmin):
     list_display = ("number", "title", "kind", "region", "starts_at", "status")
     list_filter = ("status", "kind", "region")
     search_fields = ("title", "place")
@@ -244,6 +236,7 @@ class JointMeetingAdmin(admin.ModelAdmin):
             and meeting.status in (MeetingStatus.CONFIRMED, MeetingStatus.HELD),
             "own_attendance": own,
             "attachments": meeting.attachments.all(),
+            "may_remove_attachments": minutes.may_change_attachments(user, meeting),
             "held": meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED),
         }
 
@@ -259,12 +252,7 @@ class JointMeetingAdmin(admin.ModelAdmin):
                 view(self.attendance_view),
                 name=name + "attendance",
             ),
-            path("<int:pk>/pack/<str:kind>/", view(self.pack_view), name=name + "pack"),
-            path(
-                "<int:pk>/attachments/<int:attachment_id>/",
-                view(self.attachment_view),
-                name=name + "attachment",
-            ),
+            *self.file_urls(),
             *super().get_urls(),
         ]
 
@@ -351,35 +339,6 @@ class JointMeetingAdmin(admin.ModelAdmin):
             )
         title = _("Attendance of %(unit)s") % {"unit": attendance.unit.label}
         return self._form_page(request, meeting, form, title)
-
-    def pack_view(self, request, pk, kind):
-        """The meeting pack (.xlsx or .docx), or the minutes (.docx) once it was held."""
-        if request.method not in ("GET", "HEAD"):
-            return HttpResponseNotAllowed(["GET", "HEAD"])
-        meeting = get_object_or_404(self.get_queryset(request), pk=pk)
-        held = meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED)
-        builders = {
-            "xlsx": (pack.pack_xlsx, _("meeting pack"), "xlsx", XLSX),
-            "docx": (pack.pack_docx, _("meeting pack"), "docx", DOCX),
-            "minutes": (pack.minutes_docx, _("meeting minutes"), "docx", DOCX),
-        }
-        if kind not in builders or (kind == "minutes" and not held):
-            raise Http404
-        build, label, extension, content_type = builders[kind]
-        response = HttpResponse(build(meeting), content_type=content_type)
-        filename = f"{meeting.number}{label}.{extension}"
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        return response
-
-    def attachment_view(self, request, pk, attachment_id):
-        """A minutes file, to whoever may see the meeting; GET only, never run inline."""
-        if request.method not in ("GET", "HEAD"):
-            return HttpResponseNotAllowed(["GET", "HEAD"])
-        meeting = get_object_or_404(self.get_queryset(request), pk=pk)
-        attachment = get_object_or_404(meeting.attachments, pk=attachment_id)
-        return stored_file_response(
-            attachment.file, content_type=attachment.content_type, name=attachment.name
-        )
 
     def _call(self, request, meeting, form, call, done):
         try:

@@ -189,6 +189,9 @@ CUSTOM_DOORS = [
     ("disputes_jointmeeting_pack", "own_meeting:docx", "POST", ""),
     ("disputes_jointmeeting_attachment", "own_minutes_file", "GET", "staff liaison leader"),
     ("disputes_jointmeeting_attachment", "own_minutes_file", "POST", ""),
+    ("disputes_jointmeeting_attachment_remove", "own_minutes_file", "GET", ""),  # a POST
+    ("disputes_jointmeeting_attachment_remove", "own_minutes_file", "POST", "staff"),
+    ("disputes_jointmeeting_attachment_remove", "other_minutes_file", "POST", "staff"),
     ("tickets_ticketexport_download", "staff_export", "GET", "staff"),
     ("tickets_ticketexport_download", "staff_export", "POST", ""),
     ("reports_reportrun_download", "report_run", "GET", "staff leader"),
@@ -248,7 +251,7 @@ def _url(name, obj, letter=None):
     if name in ("disputes_jointmeeting_step", "disputes_jointmeeting_pack"):
         meeting, step = obj
         return reverse(f"admin:{name}", args=[meeting.pk, step])
-    if name == "disputes_jointmeeting_attachment":
+    if name in ("disputes_jointmeeting_attachment", "disputes_jointmeeting_attachment_remove"):
         return reverse(f"admin:{name}", args=[obj.meeting_id, obj.pk])
     if name == "tickets_ticket_attachment":
         return reverse(f"admin:{name}", args=[obj.ticket_id, obj.pk])

@@ -3,12 +3,20 @@
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.disputes import meetings
-from apps.disputes.models import ActionItem, ActionStatus, JointMeeting, MeetingStatus, Presence
+from apps.disputes import meetings, minutes
+from apps.disputes.models import (
+    ActionItem,
+    ActionStatus,
+    JointMeeting,
+    MeetingStatus,
+    MinutesAttachment,
+    Presence,
+)
 
 
 def url(name, *args):
@@ -139,6 +147,51 @@ def test_minutes_files_are_checked_and_served_only_through_the_meeting(
     client.force_login(leader_user)
     download = client.get(url("jointmeeting_attachment", meeting.pk, attachment.pk))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_staff_remove_a_minutes_file_until_the_minutes_are_approved(
+    client,
+    staff_user,
+    meeting,
+    unit,
+    ecology_unit,
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
+    settings.MEDIA_ROOT = tmp_path
+    meetings.mark_held(meeting, actor=staff_user)
+    wrong, kept = (
+        MinutesAttachment(
+            meeting=meeting, name=name, content_type="application/pdf", uploaded_by=staff_user
+        )
+        for name in ("错传.pdf", "纪要.pdf")
+    )
+    for attachment in (wrong, kept):
+        attachment.file.save(attachment.name, ContentFile(b"%PDF-1.4"), save=True)
+    stored = tmp_path / wrong.file.name
+    client.force_login(staff_user)
+    remove = url("jointmeeting_attachment_remove", meeting.pk, wrong.pk)
+    page = client.get(url("jointmeeting_change", meeting.pk)).content.decode()
+    assert remove in page and "删除附件“错传.pdf”？" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(remove, follow=True)
+    assert "附件“错传.pdf”已删除" in response.content.decode()
+    assert list(meeting.attachments.values_list("name", flat=True)) == ["纪要.pdf"]
+    assert not stored.exists() and (tmp_path / kept.file.name).exists()
+    # Approved minutes are the record: their files stay, and no button is offered.
+    meetings.record_minutes(meeting, minutes="纪要", actor=staff_user)
+    for u in (unit, ecology_unit):
+        meetings.record_attendance(
+            meeting, unit=u, presence=Presence.ABSENT, absence_reason="出差", actor=staff_user
+        )
+    meetings.approve_minutes(meeting, actor=staff_user)
+    keep = url("jointmeeting_attachment_remove", meeting.pk, kept.pk)
+    assert keep not in client.get(url("jointmeeting_change", meeting.pk)).content.decode()
+    assert client.post(keep).status_code == 403
+    with pytest.raises(meetings.MeetingRefused):
+        minutes.remove_attachment(kept, actor=staff_user)
+    assert meeting.attachments.count() == 1
 
 
 def test_staff_record_attendance_through_the_units_page(client, staff_user, meeting, unit):
