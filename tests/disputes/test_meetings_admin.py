@@ -204,3 +204,12 @@ def test_staff_record_attendance_through_the_units_page(client, staff_user, meet
         {"presence": Presence.ABSENT},
     )
     assert response.status_code == 200 and "该单位为何缺席" in response.content.decode()
+
+
+def test_a_step_page_leads_back_to_its_meeting_and_the_meeting_list(client, staff_user, meeting):
+    client.force_login(staff_user)
+    page = client.get(url("jointmeeting_action", meeting.pk)).content.decode()
+    crumbs = page.split('<div class="breadcrumbs">')[1].split("</div>")[0]
+    assert reverse("admin:app_list", args=["disputes"]) in crumbs
+    assert url("jointmeeting_changelist") in crumbs and "联席会议" in crumbs
+    assert url("jointmeeting_change", meeting.pk) in crumbs and "添加交办事项" in crumbs
