@@ -92,14 +92,19 @@ def update_column(model, objects, name):
         )
 
 
-def with_ids(queryset, ids):
-    """``queryset.filter(pk__in=ids)``, with the ids as one array parameter on PostgreSQL
-    (``id = ANY(%s)``): a thousand placeholders cost more to build and bind than the
-    rows they pick."""
+def with_ids(queryset, ids, *, field: str = "pk"):
+    """``queryset.filter(<field>__in=ids)``, with the ids as one array parameter on
+    PostgreSQL (``= ANY(%s)``): a thousand placeholders cost more to build and bind than
+    the rows they pick."""
     if connection.vendor != "postgresql":
-        return queryset.filter(pk__in=ids)
+        return queryset.filter(**{f"{field}__in": ids})
     meta = queryset.model._meta
-    column = (
-        f"{connection.ops.quote_name(meta.db_table)}.{connection.ops.quote_name(meta.pk.column)}"
+    column = meta.pk.column if field == "pk" else meta.get_field(field).column
+    quote = connection.ops.quote_name
+    return queryset.filter(
+        RawSQL(
+            f"{quote(meta.db_table)}.{quote(column)} = ANY(%s)",
+            (list(ids),),
+            output_field=BooleanField(),
+        )
     )
-    return queryset.filter(RawSQL(f"{column} = ANY(%s)", (list(ids),), output_field=BooleanField()))

@@ -7,7 +7,7 @@ and a failed one is retried with its error recorded.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -62,17 +62,19 @@ def issue(draft: Draft, *, now=None) -> Notice:
     return Notice.objects.get(pk=notice_id)
 
 
-def issue_many(drafts: list[Draft], *, now=None) -> list[int]:
+def issue_many(drafts: list[Draft], *, now=None, outbox: "Outbox | None" = None) -> list[int]:
     """Issue notices in one statement per table; returns their ids in order.
 
     A channel whose transport delivers on issue (the inbox) is delivered here; the others
-    by a delivery task started on commit (or the caller's own ``deliver_pending``). A
+    by a delivery task started on commit (or the caller's own ``deliver_pending``), or,
+    given an ``outbox``, by the caller sending it once this transaction has committed. A
     notice without any recipient is undeliverable from the start and is reported to staff.
     """
     if not drafts:
         return []
     now = now or timezone.now()
     at_once = {channel for channel, t in TRANSPORTS.items() if t.delivers_on_issue}
+    later = RecipientStatus.PENDING if outbox is None else RecipientStatus.SENDING
     ids = insert_rows(
         Notice,
         [
@@ -96,28 +98,29 @@ def issue_many(drafts: list[Draft], *, now=None) -> list[int]:
             for d in drafts
         ],
     )
-    insert_rows(
-        NoticeRecipient,
-        [
-            {
-                "notice_id": notice_id,
-                "channel": r.channel,
-                "user_id": r.user_id,
-                "address": r.address,
-                "status": RecipientStatus.SENT if r.channel in at_once else RecipientStatus.PENDING,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "claimed_at": None,
-                "sent_at": now if r.channel in at_once else None,
-                "last_error": "",
-            }
-            for notice_id, d in zip(ids, drafts, strict=True)
-            for r in dict.fromkeys(d.recipients)  # the same way to a person once
-        ],
-    )
-    from .tasks import deliver_notices  # the task module imports this one
+    rows = [
+        {
+            "notice_id": notice_id,
+            "channel": r.channel,
+            "user_id": r.user_id,
+            "address": r.address,
+            "status": RecipientStatus.SENT if r.channel in at_once else later,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "claimed_at": None if outbox is None else now,
+            "sent_at": now if r.channel in at_once else None,
+            "last_error": "",
+        }
+        for notice_id, d in zip(ids, drafts, strict=True)
+        for r in dict.fromkeys(d.recipients)  # the same way to a person once
+    ]
+    recipient_ids = insert_rows(NoticeRecipient, rows)
+    if outbox is None:
+        from .tasks import deliver_notices  # the task module imports this one
 
-    transaction.on_commit(deliver_notices.delay)
+        transaction.on_commit(deliver_notices.delay)
+    else:
+        outbox.hold(ids, drafts, rows, recipient_ids, delivered=at_once)
     return ids
 
 
@@ -129,19 +132,27 @@ def _state_at_issue(recipients, at_once):
     return DeliveryState.PENDING
 
 
-# What a delivery pass reads: the transports need the address and the notice's text, the
-# outcome the attempts and whether the notice had reached anyone yet.
-DELIVERY_FIELDS = (
-    "id",
-    "channel",
-    "address",
-    "user_id",
-    "attempts",
-    "notice__id",
-    "notice__title",
-    "notice__body",
-    "notice__delivered_at",
-)
+@dataclass(slots=True)
+class Letter:
+    """What a transport sends of a notice."""
+
+    title: str
+    body: str
+    delivered_at: datetime | None  # when it first reached someone
+
+
+@dataclass(slots=True)
+class Delivery:
+    """One claimed delivery, as its transport and the outcome need it: plain objects,
+    not model instances (a pass handles thousands)."""
+
+    pk: int
+    channel: str
+    address: str
+    user_id: int | None
+    attempts: int
+    notice_id: int
+    notice: Letter
 
 
 def deliver_pending(now=None, *, limit=5000) -> int:
@@ -164,22 +175,92 @@ def deliver_pending(now=None, *, limit=5000) -> int:
         )
         if not ids:
             break
-        deliveries = list(
-            with_ids(NoticeRecipient.objects, ids)
-            .select_related("notice")
-            .only(*DELIVERY_FIELDS)
-            .order_by("id")
-        )
-        failed = {d.pk: "No transport for this channel." for d in deliveries}
-        for channel, transport in TRANSPORTS.items():
-            mine = [d for d in deliveries if d.channel == channel]
-            if mine:
-                for delivery in mine:
-                    del failed[delivery.pk]
-                failed.update(transport.send(mine))
-        sent += _record_outcome(deliveries, failed, now, policy)
+        sent += _deliver(_claimed_deliveries(ids), now, policy)
     report_undeliverable(now)
     return sent
+
+
+def _claimed_deliveries(ids) -> list[Delivery]:
+    letters = {}
+    deliveries = []
+    rows = (
+        with_ids(NoticeRecipient.objects, ids)
+        .order_by("id")
+        .values_list(
+            "id",
+            "channel",
+            "address",
+            "user_id",
+            "attempts",
+            "notice_id",
+            "notice__title",
+            "notice__body",
+            "notice__delivered_at",
+        )
+    )
+    for pk, channel, address, user_id, attempts, notice_id, *letter in rows:
+        if notice_id not in letters:
+            letters[notice_id] = Letter(*letter)
+        deliveries.append(
+            Delivery(pk, channel, address, user_id, attempts, notice_id, letters[notice_id])
+        )
+    return deliveries
+
+
+class Outbox:
+    """Deliveries their issuer holds: written already claimed (``sending``, claimed when
+    issued), and sent by the issuer itself once the issuing transaction has committed.
+
+    A scan issuing thousands of notices has their addresses and text in hand: claiming
+    the rows it has just written and reading them back would double its work. Nobody
+    else takes them unless they stay claimed past the stale limit (the issuer died
+    before sending), as with any claimed delivery.
+    """
+
+    def __init__(self):
+        self.deliveries = []
+
+    def hold(self, notice_ids, drafts, rows, recipient_ids, *, delivered):
+        letters = {
+            notice_id: Letter(d.title, d.body, None)
+            for notice_id, d in zip(notice_ids, drafts, strict=True)
+        }
+        for row, pk in zip(rows, recipient_ids, strict=True):
+            letter = letters[row["notice_id"]]
+            if row["channel"] in delivered:
+                letter.delivered_at = row["sent_at"]  # reached an inbox already
+                continue
+            self.deliveries.append(
+                Delivery(
+                    pk,
+                    row["channel"],
+                    row["address"],
+                    row["user_id"],
+                    0,
+                    row["notice_id"],
+                    letter,
+                )
+            )
+
+    def send(self, now=None) -> int:
+        """Send what is held; only after the transaction that issued it has committed."""
+        deliveries, self.deliveries = self.deliveries, []
+        if not deliveries:
+            return 0
+        return _deliver(deliveries, now or timezone.now(), DeliveryPolicy.current())
+
+
+def _deliver(deliveries, now, policy) -> int:
+    """Send claimed deliveries through their channels' transports and record the
+    outcome; returns how many were sent."""
+    failed = {d.pk: "No transport for this channel." for d in deliveries}
+    for channel, transport in TRANSPORTS.items():
+        mine = [d for d in deliveries if d.channel == channel]
+        if mine:
+            for delivery in mine:
+                del failed[delivery.pk]
+            failed.update(transport.send(mine))
+    return _record_outcome(deliveries, failed, now, policy)
 
 
 def _record_outcome(deliveries, failed, now, policy) -> int:

@@ -29,9 +29,9 @@ class Transport:
     delivers_on_issue = False
 
     def send(self, deliveries) -> dict[int, str]:
-        """Send ``deliveries`` (``NoticeRecipient`` rows with their ``notice`` loaded, the
-        fields in ``services.DELIVERY_FIELDS``: a new transport needing more adds them
-        there); return {delivery id: error} for those that failed."""
+        """Send ``deliveries`` (``services.Delivery``: the address and the notice's
+        text; a new transport needing more adds it there); return {delivery id: error}
+        for those that failed."""
         raise NotImplementedError
 
 

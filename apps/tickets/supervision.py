@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.bulk import insert_rows, update_column
+from apps.core.bulk import insert_rows, update_column, with_ids
 from apps.core.serials import take_serials
 from apps.core.timestamps import local_minute
 from apps.directory.models import Unit
 from apps.directory.selectors import notice_recipients
 from apps.notices.models import NoticeKind
-from apps.notices.services import Draft, deliver_pending, issue_many
+from apps.notices.services import Draft, Outbox, deliver_pending, issue_many
 
 from .lifecycle import MILESTONE_FIELDS, OPEN_STATUSES, Milestone
 from .models import (
@@ -63,11 +63,13 @@ def scan_overdue(now=None) -> dict:
     concurrent scan takes other tickets) and its ``next_check_at`` moved on before the
     locks go, and every scan notice is unique per (ticket, round, milestone, level), so
     concurrent scans never double up. A scan that dies rolls its batch back: the tickets
-    are due again at once. (SQLite runs one writer at a time.) Then the notice system's
-    delivery pass, claimed too, sends what is due.
+    are due again at once. (SQLite runs one writer at a time.) The scan's notices are
+    issued claimed by it (an ``Outbox``) and sent by it once their batches are committed;
+    then the notice system's delivery pass sends whatever else is due.
     """
     now = now or timezone.now()
     policy = SupervisionPolicy.current()
+    outbox = Outbox()  # what the scan issues it sends itself: one digest per address
     issued = circulated = 0
     while True:
         with transaction.atomic():
@@ -79,14 +81,15 @@ def scan_overdue(now=None) -> dict:
             )
             if not claimed:
                 break
-            counts = _process_claimed(claimed, now, policy)
+            counts = _process_claimed(claimed, now, policy, outbox)
             issued += counts[0]
             circulated += counts[1]
-    delivered = deliver_pending(now)
+    delivered = outbox.send(now)  # every batch is committed
+    delivered += deliver_pending(now)  # retries, and what others left due
     return {"issued": issued, "circulated": circulated, "delivered": delivered}
 
 
-def _process_claimed(tickets, now, policy):
+def _process_claimed(tickets, now, policy, outbox):
     due_notices, circular_ids, updates = [], [], []
     for ticket in tickets:
         upcoming = []
@@ -100,7 +103,7 @@ def _process_claimed(tickets, now, policy):
                     due_notices.append((ticket, milestone, level, due))
         ticket.next_check_at = min(upcoming, default=None)
         updates.append(ticket)
-    issued = _issue(_not_yet_issued(due_notices), now=now, policy=policy)
+    issued = _issue(_not_yet_issued(due_notices), now=now, policy=policy, outbox=outbox)
     update_column(Ticket, updates, "next_check_at")
     circulated = 0
     if circular_ids:
@@ -115,14 +118,16 @@ def _not_yet_issued(due_notices):
     if not due_notices:
         return []
     seen = set(
-        SupervisionNotice.objects.filter(
-            ticket_id__in={t.pk for t, *_rest in due_notices}, issued_by__isnull=True
+        with_ids(
+            SupervisionNotice.objects.filter(issued_by__isnull=True),
+            {t.pk for t, *_rest in due_notices},
+            field="ticket",
         ).values_list("ticket_id", "routing_round", "milestone", "level")
     )
     return [n for n in due_notices if (n[0].pk, n[0].routing_round, n[1], n[2]) not in seen]
 
 
-def _issue(due_notices, *, now, policy, issued_by=None, text="") -> int:
+def _issue(due_notices, *, now, policy, issued_by=None, text="", outbox=None) -> int:
     """Number, word and issue supervision notices: (ticket, milestone, level, deadline).
     In the caller's transaction, a few statements whatever their number."""
     if not due_notices:
@@ -138,7 +143,7 @@ def _issue(due_notices, *, now, policy, issued_by=None, text="") -> int:
     }
     liaisons = notice_recipients(unit_ids)
     with_leaders = notice_recipients(unit_ids, leaders=True)
-    wording = _Wording(policy)
+    wording = _Wording(policy, now=now)
     tickets_page = reverse("admin:tickets_ticket_changelist")  # once, not per notice
     drafts = []
     for (ticket, milestone, level, due), serial in zip(due_notices, serials, strict=True):
@@ -150,7 +155,7 @@ def _issue(due_notices, *, now, policy, issued_by=None, text="") -> int:
                 number=number,
                 addressed_to=unit,
                 title=f"{SUBJECTS[level]}{number} {unit}",
-                body=wording.body(ticket, milestone, level, due, now=now, text=text),
+                body=wording.body(ticket, milestone, level, due, text=text),
                 recipients=(with_leaders if level == NoticeLevel.ESCALATION else liaisons).get(
                     ticket.unit_id, []
                 ),
@@ -159,7 +164,7 @@ def _issue(due_notices, *, now, policy, issued_by=None, text="") -> int:
                 issued_by_id=issued_by.pk if issued_by else None,
             )
         )
-    notice_ids = issue_many(drafts, now=now)
+    notice_ids = issue_many(drafts, now=now, outbox=outbox)
     insert_rows(
         SupervisionNotice,
         [
@@ -207,11 +212,15 @@ def _issue(due_notices, *, now, policy, issued_by=None, text="") -> int:
 class _Wording:
     """The text of a supervision notice: what is late, by when to act, who answers.
 
-    The templates are translated once per scan batch, not once per notice."""
+    The templates are translated once per scan batch, not once per notice, and the reply
+    time of a notice issued past its deadline (now + the escalation delay, the same for
+    all of them) is written once."""
 
-    def __init__(self, policy):
+    def __init__(self, policy, *, now):
         self.escalate = timedelta(minutes=policy.escalate_after_minutes)
         self.circulate = timedelta(minutes=policy.circulate_after_minutes)
+        self.now = now
+        self.reply_after_deadline = local_minute(now + self.escalate)
         self.milestones = {value: str(label) for value, label in Milestone.choices}
         self.templates = {
             NoticeLevel.WARNING: _(
@@ -232,16 +241,18 @@ class _Wording:
         }
         self.acknowledge = _("Acknowledge this notice in the back-office once you have read it.")
 
-    def body(self, ticket, milestone, level, due, *, now, text=""):
+    def body(self, ticket, milestone, level, due, *, text=""):
         values = {
             "ticket": ticket.external_id,
             "milestone": self.milestones[milestone],
             "deadline": local_minute(due),
         }
         if level == NoticeLevel.NOTICE:
-            values["reply_by"] = local_minute(max(now, due) + self.escalate)
+            values["reply_by"] = (
+                self.reply_after_deadline if due <= self.now else local_minute(due + self.escalate)
+            )
         elif level == NoticeLevel.ESCALATION:
-            values["reply_by"] = local_minute(max(now, due + self.circulate))
+            values["reply_by"] = local_minute(max(self.now, due + self.circulate))
         lines = [self.templates[level] % values, self.acknowledge]
         if text:
             lines.insert(0, text)

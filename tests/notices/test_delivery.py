@@ -16,7 +16,7 @@ from apps.notices.models import (
     NoticeRecipient,
     RecipientStatus,
 )
-from apps.notices.services import Draft, Recipient, deliver_pending, issue
+from apps.notices.services import Draft, Outbox, Recipient, deliver_pending, issue, issue_many
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +104,54 @@ def test_a_delivery_left_by_a_dead_worker_is_taken_again(liaison_user):
     )
     assert deliver_pending() == 1
     assert [m.to for m in mail.outbox] == [["x@example.com"]]
+
+
+def test_an_issuers_outbox_holds_its_deliveries_until_it_sends_them(liaison_user):
+    liaison_user.email = "liaison@example.com"
+    liaison_user.save()
+    outbox = Outbox()
+    ids = issue_many(
+        [draft(title=f"第{n}号", recipients=inbox_and_mail(liaison_user)) for n in range(2)],
+        outbox=outbox,
+    )
+    emails = NoticeRecipient.objects.filter(channel=Channel.EMAIL)
+    # Claimed as they are written: another delivery pass leaves them to the issuer.
+    assert set(emails.values_list("status", flat=True)) == {RecipientStatus.SENDING}
+    assert deliver_pending() == 0 and not mail.outbox
+    assert outbox.send() == 2
+    assert [m.to for m in mail.outbox] == [["liaison@example.com"]]  # one digest
+    assert "第0号" in mail.outbox[0].body and "第1号" in mail.outbox[0].body
+    assert set(emails.values_list("status", flat=True)) == {RecipientStatus.SENT}
+    assert outbox.send() == 0 and deliver_pending() == 0 and len(mail.outbox) == 1
+    assert set(Notice.objects.filter(pk__in=ids).values_list("state", flat=True)) == {
+        DeliveryState.DELIVERED
+    }
+
+
+def test_what_an_issuer_died_holding_is_sent_by_the_next_pass_after_the_stale_limit(db):
+    issue_many(
+        [draft(recipients=[Recipient(channel=Channel.EMAIL, address="x@example.com")])],
+        outbox=Outbox(),  # never sent: the issuer died
+    )
+    stale = timedelta(minutes=DeliveryPolicy.current().stale_after_minutes)
+    assert deliver_pending(timezone.now() + stale / 2) == 0
+    assert deliver_pending(timezone.now() + stale + timedelta(minutes=1)) == 1
+    assert [m.to for m in mail.outbox] == [["x@example.com"]]
+    assert Notice.objects.get().delivered_at is not None  # reached someone at last
+
+
+def test_an_outbox_send_that_fails_is_retried_by_the_delivery_passes(liaison_user):
+    outbox = Outbox()
+    issue_many(
+        [draft(recipients=[Recipient(channel=Channel.EMAIL, address="x@example.com")])],
+        outbox=outbox,
+    )
+    start = timezone.now()
+    with override_settings(EMAIL_BACKEND=DOWN):
+        assert outbox.send(start) == 0
+    email = NoticeRecipient.objects.get()
+    assert (email.status, email.attempts) == (RecipientStatus.PENDING, 1)
+    assert deliver_pending(start + timedelta(minutes=11)) == 1
 
 
 def test_nobody_to_receive_it_is_undeliverable_and_staff_hear_once(staff_user, liaison_user):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.roles import Role
+from apps.core.timestamps import local_minute
 from apps.notices import services as notices
 from apps.tickets import services, supervision
 from apps.tickets.models import NoticeLevel, SupervisionNotice, SupervisionPolicy, TicketEvent
@@ -161,3 +162,33 @@ def test_the_notice_text_says_what_to_do_by_when(urgent):
     assert "前完成反馈" in notice.notice.body  # the instruction, in the inbox and not only mail
     assert notice.notice.requires_acknowledgement
     assert notice.notice.link == reverse("admin:tickets_ticket_change", args=[urgent.pk])
+
+
+def test_the_reply_time_runs_from_the_deadline_or_from_the_notice_when_past_it(
+    make_ticket, staff_user, liaison_account
+):
+    escalate = timedelta(minutes=SupervisionPolicy.current().escalate_after_minutes)
+    received = timezone.now().replace(microsecond=0) - timedelta(minutes=5)
+    ticket = make_ticket(urgency="urgent", received_at=received)  # sign by received + 30'
+    early = supervision.issue_notice_now(ticket, issued_by=staff_user)  # before the deadline
+    assert f"须于 {local_minute(early.deadline + escalate)} " in early.notice.body
+    scanned_at = received + timedelta(minutes=47)
+    supervision.scan_overdue(scanned_at)
+    late = ticket.supervision_notices.select_related("notice").get(
+        milestone="sign", level=NoticeLevel.NOTICE, issued_by__isnull=True
+    )
+    assert late.deadline < scanned_at
+    assert f"须于 {local_minute(scanned_at + escalate)} " in late.notice.body
+
+
+def test_a_scan_over_several_batches_sends_one_digest_per_address(
+    make_ticket, liaison_account, monkeypatch
+):
+    monkeypatch.setattr(supervision, "SCAN_BATCH", 1)  # each ticket its own batch
+    received = timezone.now().replace(microsecond=0) - timedelta(days=1)
+    tickets = [make_ticket(urgency="urgent", received_at=received) for _n in range(3)]
+    result = supervision.scan_overdue(received + timedelta(minutes=31))
+    assert result["issued"] == 6 and result["delivered"] == 12  # two addresses each
+    assert sorted(m.to[0] for m in mail.outbox) == ["account@example.com", "wang@example.com"]
+    assert all(t.external_id in mail.outbox[0].body for t in tickets)
+    assert not notices.deliver_pending()  # nothing left claimed or due
