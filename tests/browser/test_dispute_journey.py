@@ -183,3 +183,36 @@ def test_a_dispute_from_returned_tickets_to_the_list_and_the_waiting_tickets(pag
     assert "交办事项督办" in page.inner_text("#result_list")
     screenshot("liaison_action_notice")
     assert date(2027, 3, 26) == timezone.localtime(action.due_by).date()
+
+
+def test_staff_add_a_minutes_file_and_remove_the_wrong_one(page, screenshot, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    staff = UserFactory(username="staff", role=Role.STAFF)
+    region = RegionFactory()
+    UnitFactory(region=region, name="市城管局")
+    meeting = meetings.create_meeting(
+        region=region, kind=MeetingKind.AD_HOC, title="占道经营专题会", starts_at=timezone.now()
+    )
+    meetings.mark_held(meetings.confirm(meeting, actor=staff), actor=staff)
+
+    login(page, "staff")
+    change = reverse("admin:disputes_jointmeeting_change", args=[meeting.pk])
+    page.goto(change)
+    page.fill("textarea[name=minutes]", "会议明确由市城管局牵头整治。")
+    page.click("#attachments-group .add-row a")
+    page.set_input_files(
+        "input[name=attachments-0-file]",
+        files=[{"name": "错传.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 x"}],
+    )
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    assert "错传.pdf" in page.inner_text(".meeting-attachments")
+    screenshot("meeting_minutes_files")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.click(".meeting-attachments button.attachment-remove")
+    page.wait_for_selector(".messagelist .success")
+    assert asked == ["删除附件“错传.pdf”？"]
+    assert "附件“错传.pdf”已删除" in page.inner_text(".messagelist")
+    assert not page.query_selector(".meeting-attachments")
+    assert not meeting.attachments.exists() and not any((tmp_path / "minutes").rglob("*.pdf"))
