@@ -130,6 +130,7 @@ class NoticeRecipient(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        db_index=False,  # recipient_inbox leads with it
     )
     address = models.CharField(_("address"), max_length=254, blank=True)
     status = models.CharField(
