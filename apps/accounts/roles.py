@@ -29,6 +29,7 @@ ROLE_PERMISSIONS = {
         ("diversion", "diversionlist"): ("view", "add", "change", "delete"),
         ("diversion", "diversionitem"): ("view", "add", "change", "delete"),
         ("diversion", "lookupsynonym"): ("view", "add", "change", "delete"),
+        ("diversion", "lookupweights"): ("view", "change"),
         # The lookup page records choices (add); review is change.
         ("diversion", "lookupchoice"): ("view", "add", "change", "delete"),
         ("workcalendar", "workingperiod"): ("view", "add", "change", "delete"),

@@ -10,23 +10,28 @@ indexed by the bigrams of its subcategory, category, matter, keywords and notes.
    lookup synonyms staff maintain in the admin (遛狗 → 遛犬, 狗 → 犬): both the caller's
    words and the listed words count.
 2. Each query bigram found in an item adds ``field weight × idf``: the field weight says
-   how telling the field is (subcategory 3, keywords 2, category 1.5, matter 1, notes
-   0.5); idf = ln(1 + N / items containing the bigram), so a pair found in few items
+   how telling the field is (by default subcategory 3, keywords 2, category 1.5, matter
+   1, notes 0.5); idf = ln(1 + N / items containing the bigram), so a pair found in few items
    (遛犬) counts far more than one found everywhere (举报).
-3. Single characters count too, at a quarter of the weight, so that a caller who says
+3. Single characters count too, by default at a quarter of the weight, so that a caller who says
    假烟 still reaches 烟草警情 when no pair of characters matches.
-4. An item whose whole subcategory appears in the query gets a bonus of 3 × its length.
+4. An item whose whole subcategory appears in the query gets a bonus of (by default)
+   3 × its length.
 5. Items are returned by score, best first; ties keep the list's own order. Items
-   scoring under 15% of the best are dropped: they share only stray characters.
+   scoring under (by default) 15% of the best are dropped: they share only stray
+   characters.
 6. Learned choices: the caller's words a call-taker picked an item for on the lookup
    page (``LookupChoice``), once staff approve them, are indexed as one more field of
-   that item (weight 2, like keywords) in every later version of the region's list. The
+   that item (by default weight 2, like keywords) in every later version of the region's
+   list. The
    next caller who says 下水道堵了冒臭水 then reaches 污水漫溢 though the list never says
    下水道.
 
+Every weight above is the office's to tune (``LookupWeights``, 检索权重 in the admin).
+
 Published and retired lists never change, so each list's index is built once per
-process and kept (an LRU cache by list and the state of the region's approved
-choices, which each process re-reads every ``LOOKUP_LEARNING_CACHE_SECONDS``). Units do
+process and kept (an LRU cache by list, the state of the region's approved choices and
+the weights, which each process re-reads every ``LOOKUP_LEARNING_CACHE_SECONDS``). Units do
 change (a new duty phone), so they are never cached: each answer reads its results'
 units fresh. A lookup costs three small queries — the list in force, the lead units and
 the co-units — plus arithmetic over the postings, however many results it returns.
@@ -47,13 +52,8 @@ from django.utils import timezone
 from apps.core.process_cache import ProcessCache
 from apps.directory.models import Region, Unit
 
-from .models import DiversionItem, DiversionList, LookupChoice, LookupSynonym
+from .models import DiversionItem, DiversionList, LookupChoice, LookupSynonym, LookupWeights
 
-FIELD_WEIGHTS = {"subcategory": 3.0, "keywords": 2.0, "category": 1.5, "matter": 1.0, "notes": 0.5}
-LEARNED_WEIGHT = 2.0
-SUBCATEGORY_BONUS = 3.0
-UNIGRAM_FACTOR = 0.25
-MIN_RELATIVE_SCORE = 0.15
 SYNONYM_TTL_SECONDS = 60
 _NOT_TEXT = re.compile(r"[^\w]|_", re.UNICODE)
 
@@ -68,15 +68,46 @@ def grams(text: str) -> set[str]:
     return set(text) | {text[i : i + 2] for i in range(len(text) - 1)}
 
 
+@dataclass(frozen=True)
+class Weights:
+    """``LookupWeights`` as one hashable value: a list's index is built per value."""
+
+    fields: tuple  # (item field, weight) pairs
+    learned: float
+    subcategory_bonus: float
+    single_character: float
+    least_share_of_best: float
+
+
+def _current_weights() -> Weights:
+    row = LookupWeights.current()
+    return Weights(
+        fields=tuple((name, getattr(row, name)) for name in LookupWeights.ITEM_FIELDS),
+        learned=row.learned,
+        subcategory_bonus=row.subcategory_bonus,
+        single_character=row.single_character,
+        least_share_of_best=row.least_share_of_best,
+    )
+
+
+# An edit reaches this process at once (``weights_changed``), others within seconds.
+_weights = ProcessCache(_current_weights, seconds=lambda: settings.LOOKUP_LEARNING_CACHE_SECONDS)
+
+
+def weights_changed() -> None:
+    _weights.refresh()
+
+
 @dataclass
 class ListIndex:
     items: list
     postings: dict  # bigram -> {item position: field weight}
     idf: dict
     subcategories: list
+    weights: Weights
 
 
-def build_index(diversion_list_id: int, region_id: int) -> ListIndex:
+def build_index(diversion_list_id: int, region_id: int, weights: Weights) -> ListIndex:
     items = list(
         DiversionItem.objects.filter(diversion_list_id=diversion_list_id).order_by("order", "id")
     )
@@ -90,28 +121,35 @@ def build_index(diversion_list_id: int, region_id: int) -> ListIndex:
     postings = defaultdict(dict)
 
     def post(text, position, weight):
+        if weight <= 0:
+            return  # a field the office's weights leave out
         for gram in grams(text):
             if postings[gram].get(position, 0) < weight:
                 postings[gram][position] = weight
 
     for position, item in enumerate(items):
-        for field, weight in FIELD_WEIGHTS.items():
+        for field, weight in weights.fields:
             post(getattr(item, field), position, weight)
         for words in learned.get(item.item_code, ()):
-            post(words, position, LEARNED_WEIGHT)
+            post(words, position, weights.learned)
     total = len(items) or 1
     idf = {
-        gram: math.log(1 + total / len(hits)) * (UNIGRAM_FACTOR if len(gram) == 1 else 1.0)
+        gram: math.log(1 + total / len(hits))
+        * (weights.single_character if len(gram) == 1 else 1.0)
         for gram, hits in postings.items()
     }
-    return ListIndex(items, dict(postings), idf, [normalise(i.subcategory) for i in items])
+    subcategories = [normalise(i.subcategory) for i in items]
+    return ListIndex(items, dict(postings), idf, subcategories, weights)
 
 
 @lru_cache(maxsize=256)
-def index_for(diversion_list_id: int, region_id: int, learned_state: tuple) -> ListIndex:
+def index_for(
+    diversion_list_id: int, region_id: int, learned_state: tuple, weights: Weights
+) -> ListIndex:
     # Only lists that are or were in force are looked up, and those are read-only; a
-    # review of the region's choices changes ``learned_state`` and so the key.
-    return build_index(diversion_list_id, region_id)
+    # review of the region's choices changes ``learned_state``, an edit of the weights
+    # ``weights``, and so the key.
+    return build_index(diversion_list_id, region_id, weights)
 
 
 _synonyms = {"loaded_at": 0.0, "pairs": ()}
@@ -186,7 +224,7 @@ def rank(index: ListIndex, query: str, direction=None, limit=10) -> list[Match]:
     normalised = normalise(query)
     for position, subcategory in enumerate(index.subcategories):
         if subcategory and subcategory in normalised:
-            scores[position] += SUBCATEGORY_BONUS * len(subcategory)
+            scores[position] += index.weights.subcategory_bonus * len(subcategory)
     ranked = sorted(
         (
             (score, position)
@@ -195,7 +233,7 @@ def rank(index: ListIndex, query: str, direction=None, limit=10) -> list[Match]:
         ),
         key=lambda pair: (-pair[0], pair[1]),
     )
-    floor = ranked[0][0] * MIN_RELATIVE_SCORE if ranked else 0
+    floor = ranked[0][0] * index.weights.least_share_of_best if ranked else 0
     return [
         Match(index.items[position], round(score, 3))
         for score, position in ranked[:limit]
@@ -224,7 +262,7 @@ def lookup(region: Region, query: str, *, direction=None, limit=10, at=None):
 
 def _index(diversion_list) -> ListIndex:
     state = _learned.get().get(diversion_list.region_id, (0, None))
-    return index_for(diversion_list.pk, diversion_list.region_id, state)
+    return index_for(diversion_list.pk, diversion_list.region_id, state, _weights.get())
 
 
 def matching_item_ids(query: str, *, limit=10) -> list[int]:

@@ -9,16 +9,18 @@ the choices' own add page is closed, since a choice only comes from a pick.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from apps.core.admin import SingletonAdmin
 from apps.directory.models import Region
 
 from . import choices, lookup
-from .models import Direction, DiversionItem, DiversionList, LookupChoice
+from .models import Direction, DiversionItem, DiversionList, LookupChoice, LookupWeights
 
 RESULTS_SHOWN = 10
 REGION_SESSION_KEY = "lookup_region"
@@ -208,3 +210,19 @@ class LookupChoiceAdmin(admin.ModelAdmin):
                 ),
             }
         )
+
+
+@admin.register(LookupWeights)
+class LookupWeightsAdmin(SingletonAdmin):
+    fieldsets = (
+        (_("Where a word pair is found"), {"fields": LookupWeights.ITEM_FIELDS}),
+        (
+            _("The rest of the ranking"),
+            {"fields": ("learned", "subcategory_bonus", "single_character", "least_share_of_best")},
+        ),
+    )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # This process ranks with the new weights at once; the others within seconds.
+        transaction.on_commit(lookup.weights_changed)

@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import SingletonModel
 
 
 class ListStatus(models.TextChoices):
@@ -260,6 +263,49 @@ class LookupSynonym(models.Model):
 
     def __str__(self):
         return f"{self.spoken} → {self.listed}"
+
+
+def _weight(label, default, help_text):
+    return models.FloatField(
+        label, default=default, validators=[MinValueValidator(0)], help_text=help_text
+    )
+
+
+class LookupWeights(SingletonModel):
+    """How the lookup ranks a list's items (``lookup``'s module text says how each counts);
+    the defaults are what the benchmark's colloquial phrasings were tuned on."""
+
+    subcategory = _weight(_("subcategory"), 3.0, _("Weight of a word pair found here."))
+    keywords = _weight(_("keywords"), 2.0, _("Weight of a word pair found here."))
+    category = _weight(_("category"), 1.5, _("Weight of a word pair found here."))
+    matter = _weight(_("matter"), 1.0, _("Weight of a word pair found here."))
+    notes = _weight(_("notes"), 0.5, _("Weight of a word pair found here."))
+    learned = _weight(
+        _("learned words"), 2.0, _("Weight of the words call-takers picked an item for.")
+    )
+    subcategory_bonus = _weight(
+        _("whole subcategory said"),
+        3.0,
+        _("Added per character when the caller says an item's whole subcategory."),
+    )
+    single_character = _weight(
+        _("single characters"), 0.25, _("Share of a pair's weight a single character counts.")
+    )
+    least_share_of_best = _weight(
+        _("least share of the best score"),
+        0.15,
+        _("Results scoring below this share of the best are left out (0.15: 15%)."),
+    )
+
+    class Meta:
+        verbose_name = _("lookup weights")
+        verbose_name_plural = _("lookup weights")
+
+    # The item fields weighted by the fields of the same name.
+    ITEM_FIELDS = ("subcategory", "keywords", "category", "matter", "notes")
+
+    def __str__(self):
+        return str(_("Lookup weights"))
 
 
 class ChoiceReview(models.TextChoices):

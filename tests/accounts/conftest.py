@@ -29,7 +29,7 @@ from apps.disputes.models import (
 )
 from apps.disputes.services import raise_dispute
 from apps.diversion.choices import record_choice
-from apps.diversion.models import DiversionList, ListStatus, LookupSynonym
+from apps.diversion.models import DiversionList, ListStatus, LookupSynonym, LookupWeights
 from apps.notices.models import Channel, DeliveryPolicy, NoticeKind
 from apps.notices.services import Draft, Recipient, issue
 from apps.reports.models import AssessmentScheme, ReportKind, ReportPolicy, ReportRun, RunStatus
@@ -208,6 +208,7 @@ def objects(users, unit, other_unit, settings, tmp_path):
             basically_satisfied_percent=90,
         ),
         "report_policy": ReportPolicy.current(),
+        "lookup_weights": LookupWeights.current(),
         "report_run": _report_run(unit.region),
         "staff_export": _staff_export(users["staff"]),
         **_meetings(users["staff"], unit, other_unit),

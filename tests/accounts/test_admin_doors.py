@@ -60,6 +60,7 @@ MODEL_DOORS = {
         "leader": "LVH",
     },
     ("diversion.lookupsynonym", "synonym"): {"staff": "LAVCDH"},
+    ("diversion.lookupweights", "lookup_weights"): {"staff": "LVCH"},
     # A choice comes only from a pick on the lookup page and is reviewed by an action.
     ("diversion.lookupchoice", "lookup_choice"): {"staff": "LVDH"},
     ("tickets.ticket", "own_ticket"): {"staff": "LVH", "liaison": "LVH", "leader": "LVH"},

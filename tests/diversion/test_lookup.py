@@ -1,17 +1,19 @@
 """Call-takers find the right item from everyday Chinese without spaces."""
 
 import pytest
+from django.urls import reverse
 
 from apps.directory.models import Region
 from apps.diversion import lookup
-from apps.diversion.models import LookupSynonym
+from apps.diversion.models import LookupSynonym, LookupWeights
 
 
 @pytest.fixture(autouse=True)
-def fresh_synonyms():
+def fresh_synonyms(db):
     lookup._synonyms["loaded_at"] = 0.0  # each test sees the synonyms it sets up
     yield
     lookup._synonyms["loaded_at"] = 0.0
+    lookup.weights_changed()  # and the next one the weights it finds
 
 
 def best(code, query, **kwargs):
@@ -68,3 +70,34 @@ def test_nothing_relevant_returns_nothing(reference_data):
 def test_region_without_any_list(region):
     diversion_list, matches = lookup.lookup(region, "路灯")
     assert diversion_list is None and matches == []
+
+
+def test_the_offices_weights_rank_the_results_and_take_effect_at_once(reference_data):
+    matches = best("320600", "路灯晚上不亮", limit=50)
+    assert matches[0].item.subcategory == "路灯故障"
+    shown = len(matches)
+    weights = LookupWeights.current()
+    weights.least_share_of_best = 0.9  # only results close to the best
+    weights.save()
+    lookup.weights_changed()
+    close = best("320600", "路灯晚上不亮", limit=50)
+    assert close[0].item == matches[0].item and len(close) < shown
+    weights.least_share_of_best, weights.subcategory_bonus = 0.0, 0.0
+    for name in LookupWeights.ITEM_FIELDS:
+        setattr(weights, name, 0.0)
+    weights.learned = weights.single_character = 0.0
+    weights.save()
+    lookup.weights_changed()
+    assert all(m.score == 0 for m in best("320600", "路灯晚上不亮", limit=50))
+
+
+def test_staff_edit_the_weights_in_the_admin(client, staff_user):
+    client.force_login(staff_user)
+    url = reverse("admin:diversion_lookupweights_change", args=[LookupWeights.current().pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "单字" in page.content.decode()
+    data = {f: v for f, v in page.context["adminform"].form.initial.items() if f != "id"}
+    response = client.post(url, {**data, "keywords": "-1"})
+    assert response.status_code == 200  # refused: no negative weight
+    response = client.post(url, {**data, "keywords": "4"})
+    assert response.status_code == 302 and LookupWeights.current().keywords == 4

@@ -172,6 +172,7 @@ def cached(settings):
     """Each process's copy of the learned state kept for a minute, as in production."""
     settings.LOOKUP_LEARNING_CACHE_SECONDS = 60
     lookup.learned_changed()  # this test's data, not a state left by an earlier test
+    lookup.weights_changed()
 
 
 def _review(choice, *, approve, reviewer, capture):
