@@ -1,8 +1,7 @@
 """The files of a meeting in the admin: its pack, its minutes and the minutes
 attachments, downloaded by whoever may see the meeting and removed by staff."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -19,7 +18,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class MeetingFilesMixin:
-    """For ``JointMeetingAdmin``: its ``get_queryset`` decides who sees a meeting."""
+    """For ``JointMeetingAdmin``: its ``get_queryset`` decides who sees a meeting, its
+    ``_posted`` runs a button's step."""
 
     def file_urls(self):
         view = self.admin_site.admin_view
@@ -72,17 +72,9 @@ class MeetingFilesMixin:
         attachment = get_object_or_404(meeting.attachments, pk=attachment_id)
         if not minutes.may_change_attachments(request.user, meeting):
             raise PermissionDenied
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        try:
-            minutes.remove_attachment(attachment, actor=request.user)
-        except ValidationError as exc:
-            for text in exc.messages:
-                self.message_user(request, text, messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                _("The attachment “%(name)s” is removed.") % {"name": attachment.name},
-                messages.SUCCESS,
-            )
-        return self._back(meeting)
+        return self._posted(
+            request,
+            meeting,
+            lambda: minutes.remove_attachment(attachment, actor=request.user),
+            lambda: _("The attachment “%(name)s” is removed.") % {"name": attachment.name},
+        )

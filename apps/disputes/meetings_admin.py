@@ -266,20 +266,28 @@ class JointMeetingAdmin(MeetingFilesMixin, admin.ModelAdmin):
         meeting = get_object_or_404(self.get_queryset(request), pk=pk)
         if step not in self.STEPS or not meetings.may_manage(request.user):
             raise PermissionDenied
+        return self._posted(
+            request,
+            meeting,
+            lambda: self.STEPS[step](meeting, actor=request.user),
+            lambda: (
+                _("The meeting is now “%(status)s”.")
+                % {"status": JointMeeting.objects.get(pk=pk).get_status_display()}
+            ),
+        )
+
+    def _posted(self, request, meeting, call, done):
+        """A step without a form (a button): POST only; its refusal or ``done()`` shown
+        as a message on the meeting's page."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         try:
-            self.STEPS[step](meeting, actor=request.user)
+            call()
         except ValidationError as exc:
             for text in exc.messages:
                 self.message_user(request, text, messages.ERROR)
         else:
-            self.message_user(
-                request,
-                _("The meeting is now “%(status)s”.")
-                % {"status": JointMeeting.objects.get(pk=pk).get_status_display()},
-                messages.SUCCESS,
-            )
+            self.message_user(request, done(), messages.SUCCESS)
         return self._back(meeting)
 
     def agenda_view(self, request, pk):
