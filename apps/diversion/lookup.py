@@ -11,10 +11,10 @@ indexed by the bigrams of its subcategory, category, matter, keywords and notes.
    words and the listed words count.
 2. Each query bigram found in an item adds ``field weight × idf``: the field weight says
    how telling the field is (by default subcategory 3, keywords 2, category 1.5, matter
-   1, notes 0.5); idf = ln(1 + N / items containing the bigram), so a pair found in few items
-   (遛犬) counts far more than one found everywhere (举报).
-3. Single characters count too, by default at a quarter of the weight, so that a caller who says
-   假烟 still reaches 烟草警情 when no pair of characters matches.
+   1, notes 0.5); idf = ln(1 + N / items containing the bigram), so a pair found in few
+   items (遛犬) counts far more than one found everywhere (举报).
+3. Single characters count too, by default at a quarter of the weight, so that a caller
+   who says 假烟 still reaches 烟草警情 when no pair of characters matches.
 4. An item whose whole subcategory appears in the query gets a bonus of (by default)
    3 × its length.
 5. Items are returned by score, best first; ties keep the list's own order. Items
@@ -22,19 +22,19 @@ indexed by the bigrams of its subcategory, category, matter, keywords and notes.
    characters.
 6. Learned choices: the caller's words a call-taker picked an item for on the lookup
    page (``LookupChoice``), once staff approve them, are indexed as one more field of
-   that item (by default weight 2, like keywords) in every later version of the region's
-   list. The
-   next caller who says 下水道堵了冒臭水 then reaches 污水漫溢 though the list never says
-   下水道.
+   that item (by default weight 2, like keywords) in every later version of the
+   region's list. The next caller who says 下水道堵了冒臭水 then reaches 污水漫溢 though
+   the list never says 下水道.
 
 Every weight above is the office's to tune (``LookupWeights``, 检索权重 in the admin).
 
 Published and retired lists never change, so each list's index is built once per
 process and kept (an LRU cache by list, the state of the region's approved choices and
-the weights, which each process re-reads every ``LOOKUP_LEARNING_CACHE_SECONDS``). Units do
-change (a new duty phone), so they are never cached: each answer reads its results'
-units fresh. A lookup costs three small queries — the list in force, the lead units and
-the co-units — plus arithmetic over the postings, however many results it returns.
+the weights, which each process re-reads every ``LOOKUP_LEARNING_CACHE_SECONDS``).
+Units do change (a new duty phone), so they are never cached: each answer reads its
+results' units fresh. A lookup costs three small queries — the list in force, the lead
+units and the co-units — plus arithmetic over the postings, however many results it
+returns.
 """
 
 import copy
