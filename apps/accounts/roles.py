@@ -50,6 +50,7 @@ ROLE_PERMISSIONS = {
         ("disputes", "actionitem"): ("view", "change"),
         # A new scheme is added with its effective date; one in force is kept as it was.
         ("reports", "assessmentscheme"): ("view", "add", "change"),
+        ("reports", "ontimerule"): ("view", "add", "change"),
         ("reports", "reportpolicy"): ("view", "change"),
         # Reports are produced (add: a special report or a rerun), never edited.
         ("reports", "reportrun"): ("view", "add"),
@@ -98,6 +99,7 @@ ROLE_PERMISSIONS = {
         ("disputes", "disputeproposal"): ("view",),
         ("disputes", "disputepolicy"): ("view",),
         ("reports", "assessmentscheme"): ("view",),
+        ("reports", "ontimerule"): ("view",),
         ("reports", "reportpolicy"): ("view",),
         ("reports", "reportrun"): ("view", "add"),
         ("disputes", "jointmeeting"): ("view",),

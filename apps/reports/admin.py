@@ -2,12 +2,34 @@ from django.contrib import admin
 from django.utils import timezone
 
 from apps.core.admin import SingletonAdmin
+from apps.tickets.lifecycle import Milestone
 
-from .models import AssessmentScheme, ReportPolicy
+from .models import AssessmentScheme, OnTimeRule, ReportPolicy
+
+
+def _in_force(scheme) -> bool:
+    return scheme is not None and scheme.effective_from <= timezone.localdate()
+
+
+class OnTimeRuleInline(admin.TabularInline):
+    model = OnTimeRule
+    max_num = len(Milestone)
+    can_delete = False
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(Milestone) - (obj.on_time_rules.count() if obj else 0)
+
+    def has_change_permission(self, request, obj=None):
+        # ``obj`` is the scheme: its rules are fixed with it once it is in force.
+        return not _in_force(obj) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return not _in_force(obj) and super().has_add_permission(request, obj)
 
 
 @admin.register(AssessmentScheme)
 class AssessmentSchemeAdmin(admin.ModelAdmin):
+    inlines = [OnTimeRuleInline]
     list_display = (
         "name",
         "effective_from",
@@ -22,7 +44,7 @@ class AssessmentSchemeAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         # A scheme that has taken effect stays as it was: the rankings made under it name
         # it, and a rerun must give them again. A re-weighting is a new scheme.
-        if obj is not None and obj.effective_from <= timezone.localdate():
+        if _in_force(obj):
             return False
         return super().has_change_permission(request, obj)
 

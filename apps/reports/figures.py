@@ -86,9 +86,10 @@ def composite(t, scheme):
 _RECEIVED = _("tickets received in the period")
 _ON_TIME = _(
     "On time means no later than the deadline, which runs on the working calendar for "
-    "units that work office hours; reaching a later step by then counts too (a ticket "
-    "completed without a separate reply met the reply deadline). Tickets without that "
-    "deadline are left out."
+    "units that work office hours, plus the grace the scheme in force on the day "
+    "received gives that step (none by default); reaching a later step by then counts "
+    "too (a ticket completed without a separate reply met the reply deadline). Tickets "
+    "without that deadline are left out."
 )
 
 FIGURES = [

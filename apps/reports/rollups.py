@@ -4,7 +4,9 @@ Every figure is counted by the day the ticket was received (Asia/Shanghai), so w
 happens to a ticket later (signed, returned, noticed, rated a week on) changes its
 received day's rows. ``refresh_changed`` finds those days from what was recorded since
 the last refresh (ticket events, acknowledged supervision notices, circulars) and
-rebuilds them whole; ``rebuild`` does the same for any range. Rebuilding a day is
+rebuilds them whole; ``rebuild`` does the same for any range. The on-time counts of a
+day take the grace of the assessment scheme in force on it (a scheme takes effect in
+the future only, so no day is ever counted under two). Rebuilding a day is
 deleting its rows and inserting them again in one transaction, so running it twice, or
 on two workers (they queue on the state row), gives the same rows.
 """
@@ -33,7 +35,7 @@ from apps.tickets.models import (
     reached_at,
 )
 
-from .models import DailyRollup, RollupState
+from .models import AssessmentScheme, DailyRollup, RollupState
 from .models.rollups import MEASURES
 
 # A change committed late (a long transaction) may carry an earlier ``recorded_at`` than
@@ -54,13 +56,15 @@ def local_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     )
 
 
-def _ticket_counts(now) -> dict:
-    """Each measure counted on the ticket itself, as ``Count`` with its condition."""
+def _ticket_counts(now, graces) -> dict:
+    """Each measure counted on the ticket itself, as ``Count`` with its condition; on
+    time allows the ``graces`` (a timedelta per milestone)."""
     on_time = {}
     for milestone, (due, _met) in MILESTONE_FIELDS.items():
+        grace = graces.get(milestone)
         on_time[f"{milestone}_due"] = Q(**{f"{due}__isnull": False})
         on_time[f"{MILESTONE_EVENTS[milestone]}_on_time"] = Q(
-            LessThanOrEqual(reached_at(milestone), F(due))
+            LessThanOrEqual(reached_at(milestone), F(due) + grace if grace else F(due))
         )
     conditions = {
         "received": Q(),
@@ -110,13 +114,17 @@ def _grouped(queryset, prefix, unit_field, counts, start, end):
 
 
 def _aggregate(first: date, last: date, now) -> list[dict]:
-    """The rollup rows of the days ``first`` to ``last``, from three grouped queries: the
-    tickets (under their current unit), the returns (under the unit that returned) and the
-    supervision notices (under the unit noticed)."""
+    """The rollup rows of the days ``first`` to ``last``, from grouped queries: the
+    tickets (under their current unit; one query per assessment scheme in force), the
+    returns (under the unit that returned) and the supervision notices (under the unit
+    noticed)."""
     start, end = local_day_bounds(first, last)
     notices = Q(level__in=[NoticeLevel.NOTICE, NoticeLevel.ESCALATION])
     sources = [
-        _grouped(Ticket.objects, "", "unit_id", _ticket_counts(now), start, end),
+        _grouped(Ticket.objects, "", "unit_id", _ticket_counts(now, graces), *bounds)
+        for bounds, graces in _grace_spans(first, last)
+    ]
+    sources += [
         _grouped(
             TicketEvent.objects.filter(type=TicketEvent.Type.RETURNED, unit__isnull=False),
             "ticket__",
@@ -157,6 +165,22 @@ def _aggregate(first: date, last: date, now) -> list[dict]:
         {**dict(zip(KEY, key, strict=True)), **measures, "refreshed_at": now}
         for key, measures in rows.items()
     ]
+
+
+def _grace_spans(first: date, last: date):
+    """The days ``first`` to ``last`` split where another assessment scheme takes
+    effect: (bounds, graces) for each part, the graces of the scheme in force there."""
+    schemes = list(
+        AssessmentScheme.objects.order_by("effective_from").prefetch_related("on_time_rules")
+    )
+    if not schemes:
+        yield local_day_bounds(first, last), {}
+    for i, scheme in enumerate(schemes):
+        # The first scheme covers the days before it too, as its weights do (scheme_for).
+        begins = max(first, scheme.effective_from if i else first)
+        ends = last if i + 1 == len(schemes) else schemes[i + 1].effective_from - timedelta(days=1)
+        if begins <= min(ends, last):
+            yield local_day_bounds(begins, min(ends, last)), scheme.graces()
 
 
 def _lock_state() -> RollupState:

@@ -9,6 +9,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 
 from apps.accounts.models import Platform
 from apps.core.excel import append_row
+from apps.tickets.lifecycle import Milestone
 from apps.tickets.models import Urgency
 
 from . import content, figures, lists
@@ -293,6 +294,18 @@ def _definitions(book, run, scheme):
                 "b": scheme.basically_satisfied_percent,
                 "u": _("count") if scheme.unreachable_counts else _("are left out"),
             },
+        ],
+    )
+    grace = {rule.milestone: rule.grace_minutes for rule in scheme.on_time_rules.all()}
+    append_row(
+        sheet,
+        [
+            _("On-time grace"),
+            "；".join(
+                _("%(milestone)s: %(minutes)d minutes")
+                % {"milestone": label, "minutes": grace.get(value, 0)}
+                for value, label in Milestone.choices
+            ),
         ],
     )
     append_row(sheet, [])

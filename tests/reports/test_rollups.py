@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from apps.reports import rollups
-from apps.reports.models import DailyRollup, RollupState
-from apps.reports.selectors import grouped, period_rollups, totals
+from apps.reports.models import AssessmentScheme, DailyRollup, OnTimeRule, RollupState
+from apps.reports.selectors import grouped, period_rollups, scheme_for, totals
 from apps.tickets import services
 from tests.factories import RegionFactory, UnitFactory
 
@@ -47,6 +47,36 @@ def test_each_ticket_counts_on_its_local_received_day_under_its_unit(
 
     assert rows(region, DAY - timedelta(days=1))["received"] == 0
     assert rows(region, DAY - timedelta(days=1), DAY + timedelta(days=2))["received"] == 4
+
+
+def test_the_scheme_grace_counts_a_step_just_after_its_deadline_as_on_time(week, region, police):
+    scheme_for(DAY).on_time_rules.filter(milestone="sign").update(grace_minutes=5)
+    rollups.rebuild(DAY, DAY)
+    mine = rows(region, DAY, unit=police)
+    # b signed a minute late: on time within the grace; completing has none
+    assert (mine["signed_on_time"], mine["completed_on_time"]) == (2, 1)
+    assert mine["late"] == 1  # supervision goes by the deadline itself
+
+
+def test_each_day_counts_under_the_grace_of_the_scheme_in_force_on_it(
+    week, region, police, make_ticket
+):
+    next_day = DAY + timedelta(days=1)
+    later = AssessmentScheme.objects.create(
+        name="新方案",
+        effective_from=next_day,
+        response_weight=30,
+        resolution_weight=35,
+        satisfaction_weight=35,
+        basically_satisfied_percent=90,
+    )
+    OnTimeRule.objects.create(scheme=later, milestone="sign", grace_minutes=5)
+    e = make_ticket(received_at=local(next_day, 9))
+    services.record_event(e, E.SIGNED, e.sign_by + timedelta(minutes=1))
+
+    rollups.rebuild(DAY, next_day)
+    assert rows(region, DAY, unit=police)["signed_on_time"] == 1  # b, without a grace
+    assert rows(region, next_day, unit=police)["signed_on_time"] == 1  # e, within it; not d
 
 
 def test_a_ticket_completed_without_a_reply_is_not_late_for_the_reply(week, region, police):

@@ -81,6 +81,7 @@ def test_a_monthly_report_of_the_hand_worked_week(
 
     definitions = by_first_cell(sheet_rows(run, "说明"))
     assert "默认考核方案" in definitions["考核方案"][0]
+    assert definitions["按时宽限"][0].startswith("签收：0 分钟；")
 
     # The notice reaches leadership and staff.
     notice = Notice.objects.get(kind=NoticeKind.REPORT_READY)

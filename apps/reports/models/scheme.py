@@ -1,5 +1,7 @@
 """How units are assessed, and the report settings: data the office edits, not code."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -67,12 +69,54 @@ class AssessmentScheme(models.Model):
         return f"{self.name}（{self.effective_from:%Y-%m-%d}）"
 
     def clean(self):
+        # The rollups of a day are counted under the scheme in force on it: a scheme
+        # that took effect in the past would leave them counted under another.
+        if self.effective_from and self.effective_from <= timezone.localdate():
+            raise ValidationError(
+                {"effective_from": _("A scheme takes effect tomorrow at the earliest.")}
+            )
         weights = [self.response_weight, self.resolution_weight, self.satisfaction_weight]
         if None not in weights and sum(weights) != 100:
             raise ValidationError(
                 _("The three weights add up to %(sum)d%%; they must add up to 100%%.")
                 % {"sum": sum(weights)}
             )
+
+    def graces(self) -> dict[str, timedelta]:
+        """Per milestone, how long after its deadline reaching it still counts as on
+        time in the rates (none where the scheme names no grace)."""
+        return {
+            rule.milestone: timedelta(minutes=rule.grace_minutes)
+            for rule in self.on_time_rules.all()
+            if rule.grace_minutes
+        }
+
+
+class OnTimeRule(models.Model):
+    """A scheme's grace for one milestone: the rates count a ticket that reached it
+    this long after its deadline as on time. Supervision does not: the overdue scan and
+    the "late" figures go by the deadline itself."""
+
+    scheme = models.ForeignKey(
+        AssessmentScheme, on_delete=models.CASCADE, related_name="on_time_rules"
+    )
+    milestone = models.CharField(_("milestone"), max_length=16, choices=Milestone.choices)
+    grace_minutes = models.PositiveIntegerField(
+        _("grace (minutes)"),
+        default=0,
+        validators=[MaxValueValidator(7 * 24 * 60)],
+        help_text=_("Reaching the milestone this long after its deadline still counts as on time."),
+    )
+
+    class Meta:
+        verbose_name = _("on-time rule")
+        verbose_name_plural = _("on-time rules")
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "milestone"], name="one_rule_per_milestone")
+        ]
+
+    def __str__(self):
+        return f"{self.get_milestone_display()} +{self.grace_minutes}"
 
 
 class ReportPolicy(SingletonModel):
