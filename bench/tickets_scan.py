@@ -11,9 +11,10 @@ timeline entries written) is put back at the end, so runs repeat on one database
 
 Baselines: what a scan without ``next_check_at`` must do on every run, select the open
 tickets past any unmet deadline (the OR over the four deadline/met column pairs); and
-the floor of pass 1, measured in the same run and rolled back: the same claim of the
-newly overdue tickets (one conditional UPDATE) plus a bare bulk insert of as many
-notices and inbox rows as pass 1 wrote. Target: pass 1 <= 3x that floor. The tables
+the floor of pass 1, measured in the same run: the same claim of as many tickets (one
+conditional UPDATE) plus a bare bulk insert of as many notices and inbox rows as pass 1
+wrote, committed as the scan's batches are (the commit's share is printed). Target:
+pass 1 <= 3x that floor. The tables
 are vacuumed before the timed passes, so that a run does not pay for the last one's.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/linkage_bench \\
@@ -234,65 +235,68 @@ def naive_scan():
     return time.perf_counter() - start, len(ids)
 
 
-class RolledBack(Exception):
-    pass
-
-
-def floor(tickets, notices, recipients):
-    """Claim ``tickets`` overdue tickets and insert ``notices`` notices with
-    ``recipients`` inbox rows, bare, in a transaction rolled back afterwards."""
+def floor(tickets, notices, recipients, undo):
+    """Claim ``tickets`` not yet due tickets and insert ``notices`` notices with
+    ``recipients`` inbox rows, bare, and commit: every write pays for its commit (the
+    flush of the write-ahead log), the scan's batches too. Returns (seconds, of which the
+    commit). ``undo`` puts the claimed tickets back with the rest; the notices go with
+    the scan's."""
     now = timezone.now()
-    elapsed = 0.0
-    try:
-        with transaction.atomic():
-            start = time.perf_counter()
-            ids = claim(
-                Ticket,
-                where="status = ANY(%s) AND next_check_at > %s",
-                params=[list(OPEN_STATUSES), now],
-                set_="next_check_at = %s",
-                set_params=[None],
-                order_by="next_check_at",
-                limit=tickets,
-            )
-            notice_ids = insert_rows(
-                Notice,
-                [
-                    {
-                        "kind": NoticeKind.SUPERVISION,
-                        "number": f"督办〔2099〕{n:06d}",
-                        "addressed_to": "市公安局（南通市）",
-                        "title": f"【督办通知】督办〔2099〕{n:06d} 市公安局（南通市）",
-                        "body": "工单 GD000000 未在时限前完成签收。请立即办理。" * 3,
-                        "link": "",
-                        "requires_acknowledgement": True,
-                        "created_at": now,
-                        "state": DeliveryState.PENDING,
-                    }
-                    for n in range(notices)
-                ],
-            )
-            insert_rows(
-                NoticeRecipient,
-                [
-                    {
-                        "notice_id": notice_ids[n % len(notice_ids)],
-                        "channel": Channel.IN_APP if n % 2 else Channel.EMAIL,
-                        "user_id": None,
-                        "address": f"floor{n}@example.com",
-                        "status": RecipientStatus.SENT,
-                        "attempts": 1,
-                        "next_attempt_at": now,
-                        "last_error": "",
-                    }
-                    for n in range(recipients)
-                ],
-            )
-            elapsed = time.perf_counter() - start
-            assert len(ids) == tickets
-            raise RolledBack
-    except RolledBack:
-        return elapsed
+    # The claim takes the first ``tickets`` by next_check_at: remembered with some to
+    # spare, as ties at the last one may fall either way.
+    undo.remember(
+        Ticket.objects.filter(status__in=OPEN_STATUSES, next_check_at__gt=now).order_by(
+            "next_check_at"
+        )[: tickets + 1000]
+    )
+    start = time.perf_counter()
+    with transaction.atomic():
+        ids = claim(
+            Ticket,
+            where="status = ANY(%s) AND next_check_at > %s",
+            params=[list(OPEN_STATUSES), now],
+            set_="next_check_at = %s",
+            set_params=[None],
+            order_by="next_check_at",
+            limit=tickets,
+        )
+        notice_ids = insert_rows(
+            Notice,
+            [
+                {
+                    "kind": NoticeKind.SUPERVISION,
+                    "number": f"督办〔2099〕{n:06d}",
+                    "addressed_to": "市公安局（南通市）",
+                    "title": f"【督办通知】督办〔2099〕{n:06d} 市公安局（南通市）",
+                    "body": "工单 GD000000 未在时限前完成签收。请立即办理。" * 3,
+                    "link": "",
+                    "requires_acknowledgement": True,
+                    "created_at": now,
+                    "state": DeliveryState.PENDING,
+                }
+                for n in range(notices)
+            ],
+        )
+        insert_rows(
+            NoticeRecipient,
+            [
+                {
+                    "notice_id": notice_ids[n % len(notice_ids)],
+                    "channel": Channel.IN_APP if n % 2 else Channel.EMAIL,
+                    "user_id": None,
+                    "address": f"floor{n}@example.com",
+                    "status": RecipientStatus.SENT,
+                    "attempts": 1,
+                    "next_attempt_at": now,
+                    "last_error": "",
+                }
+                for n in range(recipients)
+            ],
+        )
+        written = time.perf_counter()
+    elapsed = time.perf_counter() - start
+    assert len(ids) == tickets and set(ids) <= set(undo.tickets)
+    return elapsed, elapsed - (written - start)
 
 
 def timed_scan():
@@ -321,8 +325,8 @@ with override_settings(DEBUG=False):  # as in production: no query log
         )
     first_s, first, first_mails, recipients_written = sorted(runs, key=lambda r: r[0])[PASSES // 2]
     second_s, second, second_mails = timed_scan()
-    floors = [floor(made, first["issued"], recipients_written) for _n in range(3)]
-    floor_s = sorted(floors)[1]
+    floors = [floor(made, first["issued"], recipients_written, undo) for _n in range(3)]
+    floor_s, floor_commit_s = sorted(floors)[1]
     naive_times = [naive_scan() for _n in range(3)]
     naive_s = sorted(t for t, _n in naive_times)[1]
     naive_found = naive_times[-1][1]
@@ -342,7 +346,8 @@ print(
 )
 print(
     f"  floor of pass 1 (claim UPDATE of {made:,} tickets, bare insert of "
-    f"{first['issued']:,} notices and {recipients_written:,} inbox rows): {floor_s:6.2f} s  "
+    f"{first['issued']:,} notices and {recipients_written:,} inbox rows, committed): "
+    f"{floor_s:6.2f} s (commit {floor_commit_s:.2f} s)  "
     f"pass 1 / floor {first_s / floor_s:.2f}x  target <= 3x: "
     f"{'met' if first_s <= 3 * floor_s else 'NOT met'}"
 )

@@ -72,23 +72,26 @@ def _columns(model):
     return fields, {n: f.db_type(connection).split("(")[0] for n, f in fields.items()}
 
 
-def update_column(model, objects, name):
-    """Store one column of many objects: on PostgreSQL one UPDATE joined to two arrays
-    (bulk_update's CASE over thousands of ids takes seconds to build and to run)."""
+def update_column(model, name, values: dict) -> None:
+    """Store one column of many rows, given as {pk: value}: on PostgreSQL one UPDATE
+    joined to two arrays (bulk_update's CASE over thousands of ids takes seconds to
+    build and to run)."""
     if connection.vendor != "postgresql":
-        model.objects.bulk_update(objects, [name], batch_size=1000)
+        model.objects.bulk_update(
+            [model(pk=pk, **{name: value}) for pk, value in values.items()], [name], batch_size=1000
+        )
         return
     field = model._meta.get_field(name)
     db_type = field.db_type(connection).split("(")[0]
-    values = (getattr(o, field.attname) for o in objects)
+    column = values.values()
     if db_type == "timestamp with time zone":
-        values = (v.isoformat() if v else None for v in values)
+        column = (v.isoformat() if v else None for v in column)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {quote(model._meta.db_table)} AS t SET {quote(field.column)} = v.value "
             f"FROM unnest(%s::bigint[], %s::{db_type}[]) AS v(id, value) WHERE t.id = v.id",
-            [array_literal(o.pk for o in objects), array_literal(values)],
+            [array_literal(values), array_literal(column)],
         )
 
 

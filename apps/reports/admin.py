@@ -41,6 +41,14 @@ class AssessmentSchemeAdmin(admin.ModelAdmin):
     )
     ordering = ("-effective_from",)
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, OnTimeRuleInline):
+            # A new scheme's empty rows, one per milestone it has no rule for yet.
+            have = set(obj.on_time_rules.values_list("milestone", flat=True)) if obj.pk else ()
+            kwargs["initial"] = [{"milestone": m} for m in Milestone.values if m not in have]
+        return kwargs
+
     def has_change_permission(self, request, obj=None):
         # A scheme that has taken effect stays as it was: the rankings made under it name
         # it, and a rerun must give them again. A re-weighting is a new scheme.

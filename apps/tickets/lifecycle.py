@@ -111,3 +111,14 @@ def may_follow(event, status) -> bool:
     """Whether ``event`` may be recorded on a ticket in ``status``."""
     step = STEPS.get(event)
     return step is not None and status in step.needs
+
+
+def unmet_deadlines(ticket) -> dict:
+    """{milestone: deadline} of the milestones with a deadline not yet met, read off
+    anything with the ticket's field names (a model instance, or the scan's rows)."""
+    unmet = {}
+    for milestone, (due, met) in MILESTONE_FIELDS.items():
+        deadline = getattr(ticket, due)
+        if deadline is not None and getattr(ticket, met) is None:
+            unmet[milestone] = deadline
+    return unmet

@@ -14,7 +14,14 @@ from apps.core.models import SingletonModel
 from apps.core.serials import YearNumbered
 from apps.directory.models import LinkageTier
 
-from .lifecycle import MILESTONE_FIELDS, OPEN_STATUSES, EventType, Milestone, Status
+from .lifecycle import (
+    MILESTONE_FIELDS,
+    OPEN_STATUSES,
+    EventType,
+    Milestone,
+    Status,
+    unmet_deadlines,
+)
 
 
 class Channel(models.TextChoices):
@@ -422,11 +429,7 @@ class Ticket(models.Model):
 
     def unmet_deadlines(self):
         """{milestone: deadline} for milestones with a deadline and not yet met."""
-        return {
-            m: getattr(self, due)
-            for m, (due, met) in MILESTONE_FIELDS.items()
-            if getattr(self, due) is not None and getattr(self, met) is None
-        }
+        return unmet_deadlines(self)
 
 
 class TicketEvent(models.Model):

@@ -21,6 +21,7 @@ from .lifecycle import (
     REROUTABLE_STATUSES,
     TRANSITIONS,
     Status,
+    unmet_deadlines,
 )
 from .models import NoticeLevel, SupervisionPolicy, Ticket, TicketAttachment, TicketEvent, Urgency
 
@@ -71,11 +72,12 @@ def apply_deadlines(ticket: Ticket, start, book: DeadlineBook) -> None:
     refresh_schedule(ticket, book.supervision)
 
 
-def scan_moments(ticket: Ticket, policy: SupervisionPolicy):
-    """(moment, milestone, level or None for the circular, deadline) the scan acts on."""
+def scan_moments(ticket, policy: SupervisionPolicy):
+    """(moment, milestone, level or None for the circular, deadline) the scan acts on, of
+    a ticket or of anything with its field names."""
     escalate = timedelta(minutes=policy.escalate_after_minutes)
     circulate = timedelta(minutes=policy.circulate_after_minutes)
-    for milestone, due in ticket.unmet_deadlines().items():
+    for milestone, due in unmet_deadlines(ticket).items():
         warn = ticket.warn_at.get(milestone)
         if warn:
             yield datetime.fromisoformat(warn), milestone, NoticeLevel.WARNING, due

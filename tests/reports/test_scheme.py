@@ -68,6 +68,8 @@ def test_staff_add_a_scheme_with_a_grace_per_milestone(client, staff_user):
     add = reverse("admin:reports_assessmentscheme_add")
     page = client.get(add).content.decode()
     assert page.count('name="on_time_rules-') >= 8  # four milestones, two fields each
+    for milestone in ("sign", "arrive", "reply", "complete"):  # one row each, named
+        assert f'<option value="{milestone}" selected>' in page
     tomorrow = timezone.localdate() + timedelta(days=1)
 
     refused = client.post(add, scheme_form(tomorrow - timedelta(days=1), {"sign": 5}))
