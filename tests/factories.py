@@ -70,3 +70,16 @@ class DiversionItemFactory(factory.django.DjangoModelFactory):
     subcategory = factory.Sequence(lambda n: f"细类{n}")
     matter = factory.Sequence(lambda n: f"事项{n}")
     order = factory.Sequence(lambda n: n)
+
+
+class AssessmentSchemeFactory(factory.django.DjangoModelFactory):
+    """A scheme weighted as the seeded default; give ``effective_from``."""
+
+    class Meta:
+        model = "reports.AssessmentScheme"
+
+    name = factory.Sequence(lambda n: f"考核方案{n}")
+    response_weight = 30
+    resolution_weight = 35
+    satisfaction_weight = 35
+    basically_satisfied_percent = 90

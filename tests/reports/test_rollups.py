@@ -8,10 +8,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from apps.reports import rollups
-from apps.reports.models import AssessmentScheme, DailyRollup, OnTimeRule, RollupState
+from apps.reports.models import DailyRollup, OnTimeRule, RollupState
 from apps.reports.selectors import grouped, period_rollups, scheme_for, totals
 from apps.tickets import services
-from tests.factories import RegionFactory, UnitFactory
+from tests.factories import AssessmentSchemeFactory, RegionFactory, UnitFactory
 
 from .conftest import DAY, SHANGHAI, E, local
 
@@ -62,14 +62,7 @@ def test_each_day_counts_under_the_grace_of_the_scheme_in_force_on_it(
     week, region, police, make_ticket
 ):
     next_day = DAY + timedelta(days=1)
-    later = AssessmentScheme.objects.create(
-        name="新方案",
-        effective_from=next_day,
-        response_weight=30,
-        resolution_weight=35,
-        satisfaction_weight=35,
-        basically_satisfied_percent=90,
-    )
+    later = AssessmentSchemeFactory(effective_from=next_day)
     OnTimeRule.objects.create(scheme=later, milestone="sign", grace_minutes=5)
     e = make_ticket(received_at=local(next_day, 9))
     services.record_event(e, E.SIGNED, e.sign_by + timedelta(minutes=1))

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.reports.models import AssessmentScheme, OnTimeRule
 from apps.reports.selectors import scheme_for
+from tests.factories import AssessmentSchemeFactory
 
 RULES = "on_time_rules"
 
@@ -34,14 +35,7 @@ def scheme_form(effective_from, graces):
 
 def test_a_scheme_takes_effect_tomorrow_at_the_earliest(db):
     today = timezone.localdate()
-    scheme = AssessmentScheme(
-        name="补记",
-        effective_from=today,
-        response_weight=30,
-        resolution_weight=35,
-        satisfaction_weight=35,
-        basically_satisfied_percent=90,
-    )
+    scheme = AssessmentSchemeFactory.build(effective_from=today)
     try:
         scheme.full_clean()
     except ValidationError as error:
