@@ -177,10 +177,12 @@ def _grace_spans(first: date, last: date):
         yield local_day_bounds(first, last), {}
     for i, scheme in enumerate(schemes):
         # The first scheme covers the days before it too, as its weights do (scheme_for).
-        begins = max(first, scheme.effective_from if i else first)
-        ends = last if i + 1 == len(schemes) else schemes[i + 1].effective_from - timedelta(days=1)
-        if begins <= min(ends, last):
-            yield local_day_bounds(begins, min(ends, last)), scheme.graces()
+        begins = max(first, scheme.effective_from) if i else first
+        ends = last
+        if i + 1 < len(schemes):
+            ends = min(last, schemes[i + 1].effective_from - timedelta(days=1))
+        if begins <= ends:
+            yield local_day_bounds(begins, ends), scheme.graces()
 
 
 def _lock_state() -> RollupState:
