@@ -84,7 +84,13 @@ class DiversionListAdmin(TimelineHistoryMixin, admin.ModelAdmin):
     change_list_template = "admin/diversion/diversionlist/change_list.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(item_count=Count("items"))
+        # A GROUP BY drops the model's default order: the autocomplete pages it as is.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(item_count=Count("items"))
+            .order_by(*self.model._meta.ordering)
+        )
 
     @admin.display(description=_("Items"), ordering="item_count")
     def items_link(self, obj):
