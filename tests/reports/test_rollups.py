@@ -72,6 +72,16 @@ def test_each_day_counts_under_the_grace_of_the_scheme_in_force_on_it(
     assert rows(region, next_day, unit=police)["signed_on_time"] == 1  # e, within it; not d
 
 
+def test_days_before_the_first_scheme_count_under_its_grace(region, police, make_ticket):
+    first = scheme_for(DAY)  # the seeded scheme, in force from 2026-01-01
+    first.on_time_rules.filter(milestone="sign").update(grace_minutes=5)
+    earlier = first.effective_from - timedelta(days=3)
+    e = make_ticket(received_at=local(earlier, 9))
+    services.record_event(e, E.SIGNED, e.sign_by + timedelta(minutes=1))
+    rollups.rebuild(earlier, first.effective_from)
+    assert rows(region, earlier, unit=police)["signed_on_time"] == 1
+
+
 def test_a_ticket_completed_without_a_reply_is_not_late_for_the_reply(week, region, police):
     rollups.rebuild(DAY, DAY)
     a = week["a"]
